@@ -1,0 +1,36 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from policies import selectors
+from policies.models import PolicyVersion
+from policies.rules import member_agency_ids
+
+from .forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "member_agencies": selectors.agencies_for_user(user).filter(pk__in=member_agency_ids(user))
+    }
+    if member_agency_ids(user):
+        context["agency_documents"] = selectors.document_list(user=user).filter(
+            agency_id__in=member_agency_ids(user)
+        )[:20]
+    if user.is_board_admin:
+        documents = selectors.documents_for_user(user)
+        context["board"] = {
+            "agencies": selectors.agencies_for_user(user).filter(is_active=True).count(),
+            "policies": documents.count(),
+            "checking": PolicyVersion.objects.filter(status=PolicyVersion.Status.CHECKING).count(),
+            "past_review": selectors.documents_past_review(user=user).count(),
+        }
+    return render(request, "home.html", context)

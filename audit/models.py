@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Audit events are written once and never changed or removed."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGN_OUT = "sign_out", "Signed out"
+        UPLOAD = "upload", "Uploaded a policy version"
+        UPLOAD_REFUSED = "upload_refused", "Upload refused"
+        VERSION_READY = "version_ready", "Policy text extracted"
+        VERSION_REJECTED = "version_rejected", "Policy version rejected by checks"
+        DOWNLOAD = "download", "Downloaded a policy version"
+        ACCESS_REFUSED = "access_refused", "Access refused"
+        FRAMEWORK_LOADED = "framework_loaded", "Framework version loaded"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    # Kept as text as well so the record still reads the same if the account is renamed.
+    actor_email = models.CharField(max_length=254, blank=True)
+    agency = models.ForeignKey(
+        "policies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=60, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["agency", "-at"]), models.Index(fields=["actor", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'anonymous'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events cannot be deleted.")

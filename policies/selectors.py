@@ -1,0 +1,98 @@
+"""Reads of policy data, always limited to what the person may see."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+from .models import Agency, PolicyDocument, PolicyPage, PolicyVersion
+from .rules import member_agency_ids
+
+
+def agencies_for_user(user) -> QuerySet[Agency]:
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    if user.is_board_admin:
+        return Agency.objects.all()
+    return Agency.objects.filter(pk__in=member_agency_ids(user))
+
+
+def documents_for_user(user) -> QuerySet[PolicyDocument]:
+    if not user.is_authenticated:
+        return PolicyDocument.objects.none()
+    documents = PolicyDocument.objects.select_related("agency", "current_version")
+    if user.is_board_admin:
+        return documents
+    return documents.filter(agency_id__in=member_agency_ids(user))
+
+
+def versions_for_user(user) -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.select_related("document__agency", "uploaded_by").filter(
+        document__in=documents_for_user(user).values("pk")
+    )
+
+
+def document_list(*, user, agency_id: int | None = None, search: str = "") -> QuerySet:
+    documents = documents_for_user(user).annotate(
+        version_count=Count("versions"),
+        checking_count=Count("versions", filter=Q(versions__status=PolicyVersion.Status.CHECKING)),
+    )
+    if agency_id:
+        documents = documents.filter(agency_id=agency_id)
+    if search:
+        documents = documents.filter(Q(title__icontains=search) | Q(agency__name__icontains=search))
+    return documents.order_by("agency__name", "title")
+
+
+def documents_past_review(*, user) -> QuerySet[PolicyDocument]:
+    """Policies whose current version's own next review date has passed."""
+    return (
+        documents_for_user(user)
+        .filter(current_version__next_review_date__lt=timezone.localdate())
+        .order_by("current_version__next_review_date", "agency__name")
+    )
+
+
+def _refuse(request, *, obj, agency) -> Http404:
+    audit_record(
+        action=AuditEvent.Action.ACCESS_REFUSED,
+        request=request,
+        obj=obj,
+        agency=agency,
+        detail={"reason": "not in the person's agencies"},
+    )
+    return Http404("No such policy.")
+
+
+def document_get_for_user(request, pk: int) -> PolicyDocument:
+    """Find a policy the person may see; another agency's policy is a 404 and an audit event."""
+    try:
+        return documents_for_user(request.user).get(pk=pk)
+    except PolicyDocument.DoesNotExist:
+        other = PolicyDocument.objects.select_related("agency").filter(pk=pk).first()
+        if other is not None:
+            raise _refuse(request, obj=other, agency=other.agency) from None
+        raise Http404("No such policy.") from None
+
+
+def version_get_for_user(request, document_pk: int, number: int) -> PolicyVersion:
+    try:
+        return versions_for_user(request.user).get(document_id=document_pk, number=number)
+    except PolicyVersion.DoesNotExist:
+        other = (
+            PolicyVersion.objects.select_related("document__agency")
+            .filter(document_id=document_pk, number=number)
+            .first()
+        )
+        if other is not None:
+            raise _refuse(request, obj=other, agency=other.document.agency) from None
+        raise Http404("No such policy version.") from None
+
+
+def version_pages(*, version: PolicyVersion, search: str = "") -> QuerySet[PolicyPage]:
+    pages = version.pages.order_by("number")
+    if search:
+        pages = pages.filter(text__icontains=search)
+    return pages

@@ -1,0 +1,210 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import permission_required
+from audit.models import AuditEvent
+from audit.services import audit_record
+
+from . import selectors
+from .forms import NewPolicyForm, PageSearchForm, PolicyVersionForm
+from .models import Agency, PolicyVersion
+from .services import UploadRefused, policy_version_upload
+
+
+@login_required
+def policy_list(request):
+    agencies = list(selectors.agencies_for_user(request.user).order_by("name"))
+    agency_id = request.GET.get("agency", "")
+    agency_id = int(agency_id) if agency_id.isdigit() else None
+    search = request.GET.get("q", "").strip()[:200]
+    documents = selectors.document_list(user=request.user, agency_id=agency_id, search=search)
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    can_upload = any(request.user.has_perm("policies.upload_to_agency", a) for a in agencies)
+    return render(
+        request,
+        "policies/policy_list.html",
+        {
+            "page": page,
+            "agencies": agencies,
+            "agency_id": agency_id,
+            "search": search,
+            "can_upload": can_upload,
+        },
+    )
+
+
+def _upload_agencies(user):
+    """Active agencies the person may upload to: only those they are a member of."""
+    allowed = [
+        agency.pk
+        for agency in selectors.agencies_for_user(user).filter(is_active=True)
+        if user.has_perm("policies.upload_to_agency", agency)
+    ]
+    return Agency.objects.filter(pk__in=allowed).order_by("name")
+
+
+@login_required
+def policy_new(request):
+    agencies = _upload_agencies(request.user)
+    if not agencies:
+        audit_record(
+            action=AuditEvent.Action.ACCESS_REFUSED,
+            request=request,
+            detail={"reason": "not a member of an active agency"},
+        )
+        raise PermissionDenied
+    form = NewPolicyForm(
+        request.POST or None,
+        request.FILES or None,
+        agencies=agencies,
+        max_mb=settings.POLICY_UPLOAD_MAX_MB,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = policy_version_upload(
+                by=request.user,
+                agency=form.cleaned_data["agency"],
+                uploaded_file=form.cleaned_data["file"],
+                metadata=form.metadata(),
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                request=request,
+            )
+        except UploadRefused as refusal:
+            form.add_error("file", refusal.reason)
+        else:
+            messages.success(
+                request, "Policy uploaded. We are checking the file and reading its text."
+            )
+            return redirect(version.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "policies/policy_new.html", {"form": form}, status=status)
+
+
+@login_required
+def document_detail(request, pk: int):
+    document = selectors.document_get_for_user(request, pk)
+    versions = document.versions.select_related("uploaded_by").order_by("-number")
+    can_upload = request.user.has_perm("policies.upload_to_agency", document.agency)
+    return render(
+        request,
+        "policies/document_detail.html",
+        {"document": document, "versions": versions, "can_upload": can_upload},
+    )
+
+
+@login_required
+def version_new(request, pk: int):
+    document = selectors.document_get_for_user(request, pk)
+    if not request.user.has_perm("policies.upload_to_agency", document.agency):
+        audit_record(
+            action=AuditEvent.Action.ACCESS_REFUSED,
+            request=request,
+            obj=document,
+            agency=document.agency,
+            detail={"reason": "only the agency's members upload"},
+        )
+        raise PermissionDenied
+    previous = document.versions.exclude(status=PolicyVersion.Status.REJECTED).first()
+    initial = {}
+    if previous is not None:
+        initial = {
+            "owner": previous.owner,
+            "classification": previous.classification,
+            "retention_period": previous.retention_period,
+        }
+    form = PolicyVersionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        max_mb=settings.POLICY_UPLOAD_MAX_MB,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = policy_version_upload(
+                by=request.user,
+                agency=document.agency,
+                document=document,
+                uploaded_file=form.cleaned_data["file"],
+                metadata=form.metadata(),
+                request=request,
+            )
+        except UploadRefused as refusal:
+            form.add_error("file", refusal.reason)
+        else:
+            messages.success(
+                request, "New version uploaded. We are checking the file and reading its text."
+            )
+            return redirect(version.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "policies/version_new.html", {"form": form, "document": document}, status=status
+    )
+
+
+@login_required
+def version_detail(request, pk: int, number: int):
+    version = selectors.version_get_for_user(request, pk, number)
+    search_form = PageSearchForm(request.GET or None)
+    search = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
+    pages = Paginator(selectors.version_pages(version=version, search=search), 1)
+    page = pages.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "policies/version_detail.html",
+        {
+            "version": version,
+            "document": version.document,
+            "page": page,
+            "search_form": search_form,
+            "search": search,
+        },
+    )
+
+
+@require_GET
+@login_required
+def version_status(request, pk: int, number: int):
+    version = selectors.version_get_for_user(request, pk, number)
+    return JsonResponse(
+        {
+            "status": version.status,
+            "label": version.get_status_display(),
+            "reason": version.rejection_reason,
+        }
+    )
+
+
+@require_GET
+@login_required
+def version_download(request, pk: int, number: int):
+    version = selectors.version_get_for_user(request, pk, number)
+    if not version.file:
+        raise Http404("This version's file was not kept because it did not pass the checks.")
+    audit_record(
+        action=AuditEvent.Action.DOWNLOAD,
+        request=request,
+        obj=version,
+        agency=version.document.agency,
+    )
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.download_name,
+        content_type=version.media_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@permission_required("policies.view_overdue")
+def policies_past_review(request):
+    documents = selectors.documents_past_review(user=request.user)
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    return render(request, "policies/past_review.html", {"page": page})

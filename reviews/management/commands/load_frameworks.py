@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reviews.services import FRAMEWORKS_DIR, FrameworkFileError, framework_load
+
+
+class Command(BaseCommand):
+    help = "Load the board's frameworks from their data files. Unchanged files change nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "paths",
+            nargs="*",
+            type=Path,
+            help=f"Framework files (TOML). Default: every file in {FRAMEWORKS_DIR.name}/.",
+        )
+
+    def handle(self, *args, paths, **options):
+        paths = paths or sorted(FRAMEWORKS_DIR.glob("*.toml"))
+        if not paths:
+            raise CommandError("No framework files found.")
+        for path in paths:
+            try:
+                result = framework_load(path=path)
+            except FrameworkFileError as error:
+                raise CommandError(str(error)) from error
+            framework = result.framework
+            count = framework.expectations.count()
+            verb = "Loaded" if result.created else "Unchanged"
+            self.stdout.write(
+                f"{verb}: {framework.code} version {framework.version} "
+                f"({framework.sections.count()} sections, {count} expectations)"
+            )

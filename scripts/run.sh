@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the app on this machine with demo data: SQLite, files under data/, and a Celery worker
+# on a broker kept in a folder. Open http://127.0.0.1:8000 and sign in with a demo account.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
+py=.venv/bin/python
+
+$py manage.py migrate --noinput
+$py manage.py load_frameworks
+$py manage.py seed_demo
+
+.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 &
+worker=$!
+trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
+
+echo "Safeguarding Policy Review is at http://127.0.0.1:${PORT:-8000} (demo sign-ins are in README.md)"
+$py manage.py runserver "127.0.0.1:${PORT:-8000}"

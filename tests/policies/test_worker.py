@@ -1,0 +1,36 @@
+"""The extraction task end to end: queued on commit, run by a real worker on the broker."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from policies.generate import make_pdf
+from policies.models import PolicyVersion
+from policies.services import VersionMetadata, policy_version_upload
+
+from ..factories import AgencyFactory, UserFactory
+from ..worker import running_worker, wait_for
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_extracts_an_uploaded_policy():
+    agency = AgencyFactory(name="Worker Test Agency")
+    member = UserFactory(agency=agency)
+    with running_worker():
+        version = policy_version_upload(
+            by=member,
+            agency=agency,
+            uploaded_file=SimpleUploadedFile("p.pdf", make_pdf([["Worker page one."], ["Two."]])),
+            metadata=VersionMetadata(owner="Lead", version_label="1", document_date="2026-01-01"),
+            title="Policy",
+        )
+
+        def ready():
+            """the version to be checked"""
+            connection.close()
+            return PolicyVersion.objects.filter(pk=version.pk).exclude(status="checking").first()
+
+        done = wait_for(ready)
+    assert done.status == PolicyVersion.Status.READY, done.rejection_reason
+    assert list(done.pages.values_list("number", flat=True)) == [1, 2]
+    assert "Worker page one." in done.pages.get(number=1).text
