@@ -24,6 +24,8 @@ from docx.document import Document as WordDocument
 from lxml import etree
 from pypdf import PageObject, PasswordType, PdfReader
 
+from policies.sandbox import OUT_OF_MEMORY_EXIT_STATUS
+
 Result = dict[str, Any]
 
 MEDIA_TYPES = {
@@ -41,8 +43,6 @@ COMPRESSION_RATIO_APPLIES_FROM_BYTES = 10 * 1024 * 1024
 MAX_SMALL_PART_BYTES = 1024 * 1024
 MAX_CHARACTERS = 5_000_000
 
-# main() exits with this status when the file needed more memory than the sandbox allows.
-OUT_OF_MEMORY_EXIT_STATUS = 3
 
 EMPTY = "The file is empty."
 NOT_A_POLICY_TYPE = "This file is not a PDF, Word (.docx) or OpenDocument text (.odt) document."

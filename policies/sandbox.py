@@ -18,13 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from policies.inspection import OUT_OF_MEMORY_EXIT_STATUS
-
 TOO_SLOW = "The file took too long to check, so it was not accepted."
 TOO_BIG = "The file needs too much memory to check safely, so it was not accepted."
 UNSAFE = "The file could not be read safely, so it was not accepted. It may be damaged."
 
 ACTIONS = ("inspect", "extract")
+# policies.inspection exits with this status when the file needed more memory than allowed.
+OUT_OF_MEMORY_EXIT_STATUS = 3
 
 # The project root, where ``python -m policies.inspection`` finds its package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

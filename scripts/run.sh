@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
 py=.venv/bin/python
+mkdir -p "${DATA_DIR:-data}"
 
 $py manage.py migrate --noinput
 $py manage.py load_frameworks
