@@ -8,8 +8,10 @@ need_apt=()
 ldconfig -p | grep -q 'libmagic.so.1' || need_apt+=(libmagic1)
 ldconfig -p | grep -q 'libpango-1.0.so.0' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdfsig >/dev/null || need_apt+=(poppler-utils)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if [[ "${WITH_BROWSER:-0}" == "1" ]]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
+  command -v npm >/dev/null || need_apt+=(npm)
 fi
 if ((${#need_apt[@]})); then
   echo "Installing Debian packages: ${need_apt[*]}"
