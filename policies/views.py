@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -66,25 +68,34 @@ def policy_new(request):
         max_mb=settings.POLICY_UPLOAD_MAX_MB,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            version = policy_version_upload(
-                by=request.user,
-                agency=form.cleaned_data["agency"],
-                uploaded_file=form.cleaned_data["file"],
-                metadata=form.metadata(),
-                title=form.cleaned_data["title"],
-                kind=form.cleaned_data["kind"],
-                request=request,
-            )
-        except UploadRefused as refusal:
-            form.add_error("file", refusal.reason)
-        else:
-            messages.success(
-                request, "Policy uploaded. We are checking the file and reading its text."
-            )
+        version = _upload(
+            request,
+            form,
+            agency=form.cleaned_data["agency"],
+            title=form.cleaned_data["title"],
+            kind=form.cleaned_data["kind"],
+        )
+        if version is not None:
             return redirect(version.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(request, "policies/policy_new.html", {"form": form}, status=status)
+
+
+def _upload(request, form, **where) -> PolicyVersion | None:
+    """Store the form's file, or put the reason it was refused on the form."""
+    try:
+        version = policy_version_upload(
+            by=request.user,
+            uploaded_file=form.cleaned_data["file"],
+            metadata=form.metadata(),
+            request=request,
+            **where,
+        )
+    except UploadRefused as refusal:
+        form.add_error("file", refusal.reason)
+        return None
+    messages.success(request, "Uploaded. We are checking the file and reading its text.")
+    return version
 
 
 @login_required
@@ -126,21 +137,8 @@ def version_new(request, pk: int):
         max_mb=settings.POLICY_UPLOAD_MAX_MB,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            version = policy_version_upload(
-                by=request.user,
-                agency=document.agency,
-                document=document,
-                uploaded_file=form.cleaned_data["file"],
-                metadata=form.metadata(),
-                request=request,
-            )
-        except UploadRefused as refusal:
-            form.add_error("file", refusal.reason)
-        else:
-            messages.success(
-                request, "New version uploaded. We are checking the file and reading its text."
-            )
+        version = _upload(request, form, agency=document.agency, document=document)
+        if version is not None:
             return redirect(version.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(
@@ -164,6 +162,7 @@ def version_detail(request, pk: int, number: int):
             "page": page,
             "search_form": search_form,
             "search": search,
+            "query": urlencode({"q": search}) if search else "",
         },
     )
 
