@@ -1,5 +1,7 @@
 """Reads of policy data, always limited to what the person may see."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -96,3 +98,10 @@ def version_pages(*, version: PolicyVersion, search: str = "") -> QuerySet[Polic
     if search:
         pages = pages.filter(text__icontains=search)
     return pages
+
+
+def versions_stuck_checking(*, older_than_minutes: int = 15) -> QuerySet[PolicyVersion]:
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    return PolicyVersion.objects.filter(
+        status=PolicyVersion.Status.CHECKING, uploaded_at__lt=cutoff
+    )

@@ -13,7 +13,9 @@ $py manage.py migrate --noinput
 $py manage.py load_frameworks
 $py manage.py seed_demo
 
-.venv/bin/celery -A config worker --loglevel=INFO --concurrency=2 &
+# -B runs the periodic tasks inside the worker: enough for one laptop.
+.venv/bin/celery -A config worker -B --schedule "${DATA_DIR:-data}/celerybeat-schedule" \
+  --loglevel=INFO --concurrency=2 &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 

@@ -67,7 +67,8 @@ class PolicyVersionFactory(factory.django.DjangoModelFactory):
     def pages(self, create, extracted, **kwargs):
         if not create:
             return
-        for number, text in enumerate(extracted or ["Staff must not befriend children."], 1):
+        texts = ["Staff must not befriend children."] if extracted is None else extracted
+        for number, text in enumerate(texts, 1):
             PolicyPage.objects.create(version=self, number=number, text=text)
         if self.status == PolicyVersion.Status.READY:
             document = self.document

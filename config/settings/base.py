@@ -208,6 +208,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "requeue-policy-versions-still-checking": {
+        "task": "policies.tasks.policy_versions_requeue_stale",
+        "schedule": 10 * 60,
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,14 +1,19 @@
 """The extraction task end to end: queued on commit, run by a real worker on the broker."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
 from policies.generate import make_pdf
 from policies.models import PolicyVersion
 from policies.services import VersionMetadata, policy_version_upload
+from policies.tasks import policy_versions_requeue_stale
 
-from ..factories import AgencyFactory, UserFactory
+from ..factories import AgencyFactory, PolicyVersionFactory, UserFactory
 from ..worker import running_worker, wait_for
 
 
@@ -34,3 +39,25 @@ def test_a_real_worker_extracts_an_uploaded_policy():
     assert done.status == PolicyVersion.Status.READY, done.rejection_reason
     assert list(done.pages.values_list("number", flat=True)) == [1, 2]
     assert "Worker page one." in done.pages.get(number=1).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_version_whose_message_was_lost_is_queued_again_and_extracted():
+    version = PolicyVersionFactory(
+        status=PolicyVersion.Status.CHECKING,
+        file=ContentFile(make_pdf([["Lost message page."]]), name="p.pdf"),
+        pages=[],
+    )
+    PolicyVersion.objects.filter(pk=version.pk).update(
+        uploaded_at=timezone.now() - timedelta(hours=1)
+    )
+    with running_worker():
+        assert policy_versions_requeue_stale() == 1
+
+        def ready():
+            """the version to be checked again"""
+            connection.close()
+            return PolicyVersion.objects.filter(pk=version.pk, status="ready").first()
+
+        done = wait_for(ready)
+    assert "Lost message page." in done.pages.get().text
