@@ -25,6 +25,15 @@ def home(request):
         context["agency_documents"] = selectors.document_list(user=user).filter(
             agency_id__in=member_agency_ids(user)
         )[:20]
+    if user.is_reviewer or user.is_moderator:
+        from reviews.models import Review
+
+        context["review_counts"] = {
+            "to_do": Review.objects.filter(reviewer=user, state__in=Review.EDITABLE_STATES).count(),
+            "to_moderate": Review.objects.filter(
+                moderator=user, state=Review.State.SUBMITTED
+            ).count(),
+        }
     if user.is_board_admin:
         documents = selectors.documents_for_user(user)
         context["board"] = {

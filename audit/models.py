@@ -26,6 +26,16 @@ class AuditEvent(models.Model):
         DOWNLOAD = "download", "Downloaded a policy version"
         ACCESS_REFUSED = "access_refused", "Access refused"
         FRAMEWORK_LOADED = "framework_loaded", "Framework version loaded"
+        CYCLE_OPENED = "cycle_opened", "Review cycle opened"
+        REVIEW_ASSIGNED = "review_assigned", "Review assigned"
+        REVIEW_REASSIGNED = "review_reassigned", "Review reassigned"
+        REVIEW_STARTED = "review_started", "Review started"
+        REVIEW_SUBMITTED = "review_submitted", "Review submitted"
+        REVIEW_RETURNED = "review_returned", "Review returned to the reviewer"
+        REVIEW_SIGNED_OFF = "review_signed_off", "Review signed off"
+        REVIEW_WITHDRAWN = "review_withdrawn", "Review withdrawn"
+        TRANSITION_REFUSED = "transition_refused", "Review action refused"
+        EDIT_CONFLICT = "edit_conflict", "Edit refused: someone saved first"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)

@@ -22,12 +22,22 @@ def agencies_for_user(user) -> QuerySet[Agency]:
 
 
 def documents_for_user(user) -> QuerySet[PolicyDocument]:
+    """Board admins see every policy; agency members their agency's; reviewers and moderators
+    the policies of the reviews assigned to them."""
     if not user.is_authenticated:
         return PolicyDocument.objects.none()
     documents = PolicyDocument.objects.select_related("agency", "current_version")
     if user.is_board_admin:
         return documents
-    return documents.filter(agency_id__in=member_agency_ids(user))
+    visible = Q(agency_id__in=member_agency_ids(user))
+    if user.is_reviewer or user.is_moderator:
+        from reviews.models import Review
+
+        assigned = Review.objects.filter(Q(reviewer=user) | Q(moderator=user)).exclude(
+            state=Review.State.WITHDRAWN
+        )
+        visible |= Q(pk__in=assigned.values("policy_version__document"))
+    return documents.filter(visible)
 
 
 def versions_for_user(user) -> QuerySet[PolicyVersion]:

@@ -75,3 +75,64 @@ class PolicyVersionFactory(factory.django.DjangoModelFactory):
             if document.current_version is None or document.current_version.number < self.number:
                 document.current_version = self
                 document.save(update_fields=["current_version"])
+
+
+def lscb_framework():
+    """The board's framework as loaded from its data file."""
+    from reviews.services import FRAMEWORKS_DIR, framework_load
+
+    return framework_load(path=FRAMEWORKS_DIR / "lscb-social-media-2015.toml").framework
+
+
+def make_cycle(*, agencies, name: str = "2026 social media policy review", framework=None):
+    from reviews.models import ReviewCycle
+
+    cycle = ReviewCycle.objects.create(
+        name=name,
+        framework=framework or lscb_framework(),
+        opens_on=datetime.date(2026, 1, 1),
+        closes_on=datetime.date(2026, 12, 31),
+    )
+    cycle.agencies.set(agencies)
+    return cycle
+
+
+def make_review(*, agency, reviewer, moderator, admin, cycle=None, due_on=None):
+    """An assigned review of the agency's ready policy, made through the assignment service."""
+    from reviews.services import review_assign
+
+    if not PolicyVersion.objects.filter(document__agency=agency, status="ready").exists():
+        PolicyVersionFactory(
+            document__agency=agency,
+            number=1,
+            pages=[
+                "Staff must not befriend children or young people on social media.",
+                "Images of children are taken only on devices supplied by the council.",
+            ],
+        )
+    cycle = cycle or make_cycle(agencies=[agency])
+    if not cycle.agencies.filter(pk=agency.pk).exists():
+        cycle.agencies.add(agency)
+    return review_assign(
+        cycle=cycle,
+        agency=agency,
+        reviewer=reviewer,
+        moderator=moderator,
+        due_on=due_on or datetime.date(2026, 6, 30),
+        by=admin,
+    )
+
+
+def complete_answers(review) -> dict[int, dict]:
+    """Answers that satisfy every rule: every expectation met, with a quote and its page."""
+    return {
+        finding.pk: {
+            "rating": "met",
+            "evidence_quote": "Staff must not befriend children or young people on social media.",
+            "evidence_page": 1,
+            "evidence_section": "",
+            "comment": "",
+            "not_applicable_reason": "",
+        }
+        for finding in review.findings.all()
+    }

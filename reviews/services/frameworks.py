@@ -12,9 +12,9 @@ from django.db.models import Max
 from audit.models import AuditEvent
 from audit.services import audit_record
 
-from .models import Expectation, Framework, Section
+from ..models import Expectation, Framework, Section
 
-FRAMEWORKS_DIR = Path(__file__).resolve().parent / "frameworks"
+FRAMEWORKS_DIR = Path(__file__).resolve().parents[1] / "frameworks"
 
 
 class FrameworkFileError(ValueError):

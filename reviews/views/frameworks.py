@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from .models import Expectation, Framework, Section
+from ..models import Expectation, Framework, Section
 
 
 @login_required

@@ -1,0 +1,205 @@
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from policies.models import Agency
+
+from ..models import Framework, ReviewCycle
+from ..selectors_cycles import ScopeRow
+
+
+def _date_field(label: str, *, help_text: str, required_message: str) -> DateInputField:
+    field = DateInputField(label=label, help_text=help_text, require_all_fields=False)
+    field.error_messages["required"] = required_message
+    return field
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.layout = Layout(*layout)
+    return helper
+
+
+class FrameworkChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Framework) -> str:
+        return f"{obj.name} (version {obj.version})"
+
+
+def _people(flag: str):
+    return get_user_model().objects.filter(is_active=True, **{flag: True}).order_by("full_name")
+
+
+class CycleForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the review cycle",
+        max_length=200,
+        help_text="For example, 2026 social media policy review.",
+        error_messages={"required": "Enter a name for the review cycle"},
+    )
+    framework = FrameworkChoiceField(
+        label="Framework version",
+        queryset=Framework.objects.order_by("name", "-version"),
+        empty_label=None,
+        help_text="Every review in the cycle keeps this version, even if a newer one is loaded.",
+        error_messages={
+            "required": "Select the framework version",
+            "invalid_choice": "Select a framework version from the list",
+        },
+    )
+    opens_on = _date_field(
+        "Opening date", help_text="For example, 1 4 2026", required_message="Enter the opening date"
+    )
+    closes_on = _date_field(
+        "Closing date",
+        help_text="For example, 31 3 2027",
+        required_message="Enter the closing date",
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies in scope",
+        queryset=Agency.objects.filter(is_active=True).order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={
+            "required": "Select at least one agency",
+            "invalid_choice": "Select agencies from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        newest = Framework.objects.order_by("-loaded_at", "-version").first()
+        if newest is not None:
+            self.fields["framework"].initial = newest.pk
+        self.helper = _helper(
+            Field.text("name"),
+            Field.select("framework"),
+            Field("opens_on"),
+            Field("closes_on"),
+            Field.checkboxes("agencies", legend_size=Size.MEDIUM, small=True),
+            Submit("submit", "Open the review cycle"),
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if ReviewCycle.objects.filter(name__iexact=name).exists():
+            raise forms.ValidationError(f"A review cycle called {name} already exists")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and closes_on < opens_on:
+            self.add_error(
+                "closes_on", "The closing date must be the same as or after the opening date"
+            )
+        return cleaned
+
+
+class AssignForm(forms.Form):
+    """Assign one reviewer and moderator to many agencies at once."""
+
+    agencies = forms.MultipleChoiceField(
+        label="Agencies to assign",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. Each agency's current policy is shown under its name.",
+        error_messages={
+            "required": "Select at least one agency",
+            "invalid_choice": (
+                "An agency you selected can no longer be assigned. Check the list and try again"
+            ),
+        },
+    )
+    reviewer = forms.ModelChoiceField(
+        label="Reviewer",
+        queryset=_people("is_reviewer"),
+        empty_label="Choose a reviewer",
+        error_messages={
+            "required": "Select the reviewer",
+            "invalid_choice": "Select a reviewer from the list",
+        },
+    )
+    moderator = forms.ModelChoiceField(
+        label="Moderator",
+        queryset=_people("is_moderator"),
+        empty_label="Choose a moderator",
+        error_messages={
+            "required": "Select the moderator",
+            "invalid_choice": "Select a moderator from the list",
+        },
+    )
+    due_on = _date_field(
+        "Due date",
+        help_text="When the reviewer should submit, for example 30 6 2026",
+        required_message="Enter the due date",
+    )
+
+    def __init__(self, *args, rows: list[ScopeRow], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._assignable = {str(row.agency.pk): row for row in rows if row.is_assignable}
+        self.fields["agencies"].choices = [
+            Choice(
+                key,
+                row.agency.name,
+                hint=f"{row.policy_version.document.title}, version "
+                f"{row.policy_version.version_label}",
+            )
+            for key, row in self._assignable.items()
+        ]
+        self.helper = _helper(
+            Field.checkboxes("agencies", legend_size=Size.MEDIUM, small=True),
+            Field.select("reviewer"),
+            Field.select("moderator"),
+            Field("due_on"),
+            Submit("submit", "Assign reviews"),
+        )
+
+    def chosen_rows(self) -> list[ScopeRow]:
+        return [self._assignable[key] for key in self.cleaned_data["agencies"]]
+
+
+class ReassignForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label="Reviewer",
+        queryset=_people("is_reviewer"),
+        empty_label=None,
+        error_messages={
+            "required": "Select the reviewer",
+            "invalid_choice": "Select a reviewer from the list",
+        },
+    )
+    moderator = forms.ModelChoiceField(
+        label="Moderator",
+        queryset=_people("is_moderator"),
+        empty_label=None,
+        error_messages={
+            "required": "Select the moderator",
+            "invalid_choice": "Select a moderator from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.select("reviewer"), Field.select("moderator"), Submit("reassign", "Reassign")
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the review being withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Kept with the review and in the audit trail.",
+        error_messages={"required": "Give the reason for withdrawing the review"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.textarea("reason", max_characters=2000),
+            Submit("withdraw", "Withdraw this review", css_class="govuk-button--warning"),
+        )

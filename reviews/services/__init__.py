@@ -1,0 +1,41 @@
+from .frameworks import (
+    FRAMEWORKS_DIR,
+    FrameworkFileError,
+    LoadResult,
+    framework_load,
+    frameworks_load_all,
+)
+from .reviews import (
+    EditConflict,
+    TransitionRefused,
+    review_assign,
+    review_assign_many,
+    review_reassign,
+    review_return,
+    review_save_findings,
+    review_save_outcome,
+    review_sign_off,
+    review_submit,
+    review_withdraw,
+    suggested_outcome,
+)
+
+__all__ = [
+    "FRAMEWORKS_DIR",
+    "EditConflict",
+    "FrameworkFileError",
+    "LoadResult",
+    "TransitionRefused",
+    "framework_load",
+    "frameworks_load_all",
+    "review_assign",
+    "review_assign_many",
+    "review_reassign",
+    "review_return",
+    "review_save_findings",
+    "review_save_outcome",
+    "review_sign_off",
+    "review_submit",
+    "review_withdraw",
+    "suggested_outcome",
+]
