@@ -12,7 +12,12 @@ from django.db import transaction
 
 from .generate import make_docx, make_odt, make_pdf
 from .models import Agency, Membership, PolicyDocument
-from .services import UploadRefused, VersionMetadata, policy_version_upload
+from .services import (
+    UploadRefused,
+    VersionMetadata,
+    policy_version_extract_text,
+    policy_version_upload,
+)
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - local demo accounts only
 
@@ -147,6 +152,7 @@ def demo_seed(*, stdout=None) -> bool:
     User = get_user_model()
     if User.objects.filter(email=BOARD_PEOPLE[0][0]).exists():
         return False
+    versions = []
     with transaction.atomic():
         for email, name, roles in BOARD_PEOPLE:
             User.objects.create_user(email, DEMO_PASSWORD, full_name=name, **roles)
@@ -158,7 +164,7 @@ def demo_seed(*, stdout=None) -> bool:
             Membership.objects.create(user=member, agency=agency)
             filename, content = _policy_file(demo)
             try:
-                policy_version_upload(
+                version = policy_version_upload(
                     by=member,
                     agency=agency,
                     uploaded_file=SimpleUploadedFile(filename, content),
@@ -175,4 +181,41 @@ def demo_seed(*, stdout=None) -> bool:
                 )
             except UploadRefused as refusal:
                 raise RuntimeError(f"Demo policy for {demo.name}: {refusal.reason}") from refusal
+            versions.append(version)
+    # Read the demo policies now, so that reviews can be assigned straight away; the queued
+    # extraction tasks then find nothing left to do.
+    for version in versions:
+        policy_version_extract_text(version_id=version.pk)
+    _demo_reviews()
     return True
+
+
+def _demo_reviews() -> None:
+    from reviews.models import Framework, ReviewCycle
+    from reviews.services import review_assign
+
+    framework = Framework.objects.filter(code="lscb-social-media").order_by("-version").first()
+    if framework is None:
+        return
+    User = get_user_model()
+    admin = User.objects.get(email="admin@demo.example")
+    moderator = User.objects.get(email="moderator@demo.example")
+    cycle = ReviewCycle.objects.create(
+        name="2026 social media policy review",
+        framework=framework,
+        opens_on=date(2026, 4, 1),
+        closes_on=date(2027, 3, 31),
+        created_by=admin,
+    )
+    agencies = list(Agency.objects.filter(name__in=[a.name for a in AGENCIES]).order_by("name"))
+    cycle.agencies.set(agencies)
+    reviewers = ["reviewer1@demo.example", "reviewer2@demo.example"]
+    for n, agency in enumerate(agencies[:2]):
+        review_assign(
+            cycle=cycle,
+            agency=agency,
+            reviewer=User.objects.get(email=reviewers[n]),
+            moderator=moderator,
+            due_on=date(2026, 12, 18),
+            by=admin,
+        )
