@@ -45,6 +45,7 @@ THREADS = 1
 MODERATORS = 5
 PAGES_PER_POLICY = 10
 FLOOR_RATIO = 2.0
+MINIMAL_PATH = "/bench/minimal/"
 
 PARAGRAPH = (
     "Staff must keep personal social media separate from any professional use and must not "
@@ -257,7 +258,7 @@ def start_gunicorn(port: int, env: dict, log_path: Path) -> subprocess.Popen:
             raise RuntimeError(f"gunicorn stopped:\n{log_path.read_text()}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/bench/minimal/")
+            connection.request("GET", MINIMAL_PATH)
             connection.getresponse().read()
             connection.close()
             return process
@@ -341,7 +342,7 @@ def run_load(port: int, chosen: dict[str, int], seconds: float) -> list[Phase]:
     phases = [Phase("Minimal page (floor)"), Phase("Review step 1"), Phase("My reviews")]
 
     def paths(review_pk: int) -> list[str]:
-        return ["/bench/minimal/", f"/reviews/{review_pk}/section/1/", "/reviews/"]
+        return [MINIMAL_PATH, f"/reviews/{review_pk}/section/1/", "/reviews/"]
 
     sessions = {email: Session(port) for email in chosen}
     barrier = threading.Barrier(len(sessions))
@@ -377,6 +378,8 @@ def run_load(port: int, chosen: dict[str, int], seconds: float) -> list[Phase]:
                 latencies.append(time.perf_counter() - before)
                 if status != 200:
                     errors.append(f"{path}: status {status} {location or content[:120]!r}")
+                elif path == MINIMAL_PATH and content != b"ok":
+                    errors.append(f"{path}: answered {content[:40]!r}, not signed in")
             end = time.perf_counter()
             with phase.lock:
                 phase.latencies.extend(latencies)
@@ -462,10 +465,14 @@ def main() -> int:
         "BENCH_MEDIA_ROOT": str(media),
     }
     os.environ.update(env)
+    started = time.perf_counter()
+    try:
+        create_database(args.database_url)
+    except Exception:
+        shutil.rmtree(media, ignore_errors=True)
+        raise
     server = None
     try:
-        started = time.perf_counter()
-        create_database(args.database_url)
         manage("migrate", "--no-input", env=env)
         manage("load_frameworks", env=env)
 
@@ -496,13 +503,14 @@ def main() -> int:
     finally:
         if server is not None:
             stop_gunicorn(server)
-        try:
+        if "django.db" in sys.modules:
             from django.db import connections
 
             connections.close_all()
-        except Exception:  # noqa: BLE001, S110
-            pass
-        drop_database(args.database_url)
+        try:
+            drop_database(args.database_url)
+        except Exception as error:  # noqa: BLE001
+            print(f"Could not drop {BENCH_DATABASE}: {error}", file=sys.stderr)
         shutil.rmtree(media, ignore_errors=True)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from policies.models import PolicyPage
 from policies.rules import member_agency_ids
 
 from .. import selectors
@@ -39,6 +40,7 @@ def review_list(request):
     if member_agency_ids(user):
         context["published"] = (
             selectors.reviews_for_user(user)
+            .select_related("cycle")
             .filter(agency_id__in=member_agency_ids(user), state__in=Review.PUBLISHED_STATES)
             .order_by("-signed_off_at")
         )
@@ -112,16 +114,12 @@ def review_overview(request, pk: int):
     )
 
 
-def _policy_pages(review: Review):
-    return review.policy_version.pages.order_by("number").only("number", "text")
-
-
 def _step_context(review: Review, **extra) -> dict:
+    pages = PolicyPage.objects.filter(version_id=review.policy_version_id).order_by("number")
     return {
         "review": review,
         "version": review.policy_version,
-        "pages": _policy_pages(review),
-        "sections": list(review.framework.sections.order_by("number")),
+        "pages": pages.only("number", "text"),
         **extra,
     }
 
@@ -129,7 +127,11 @@ def _step_context(review: Review, **extra) -> dict:
 @login_required
 def review_section(request, pk: int, number: int):
     review = _editable_review(request, pk)
-    findings = [f for f in selectors.findings_of(review) if f.expectation.section.number == number]
+    findings = list(
+        review.findings.select_related("expectation__section")
+        .filter(expectation__section__number=number)
+        .order_by("expectation__order")
+    )
     if not findings:
         raise Http404("The framework has no such section.")
     section = findings[0].expectation.section
