@@ -59,6 +59,12 @@ class EditConflict(Exception):
         super().__init__(self.reason)
 
 
+def _record(action: str, *, review: Review, by, request, detail: dict) -> None:
+    audit_record(
+        action=action, request=request, actor=by, obj=review, agency=review.agency, detail=detail
+    )
+
+
 def audited_refusals(service):
     """Record every refused move; outside the service's transaction, so the record is kept."""
 
@@ -227,12 +233,11 @@ def _create_reviews(
             updated_by=by,
         )
         Finding.objects.bulk_create(Finding(review=review, expectation=e) for e in expectations)
-        audit_record(
-            action=AuditEvent.Action.REVIEW_ASSIGNED,
+        _record(
+            AuditEvent.Action.REVIEW_ASSIGNED,
+            review=review,
+            by=by,
             request=request,
-            actor=by,
-            obj=review,
-            agency=agency,
             detail={"reviewer": reviewer.email, "moderator": moderator.email},
         )
         reviews.append(review)
@@ -266,12 +271,11 @@ def review_reassign(*, review: Review, reviewer, moderator, by, request=None) ->
             raise TransitionRefused(
                 "A review that is signed off or withdrawn cannot be reassigned."
             )
-        audit_record(
-            action=AuditEvent.Action.REVIEW_REASSIGNED,
+        _record(
+            AuditEvent.Action.REVIEW_REASSIGNED,
+            review=review,
+            by=by,
             request=request,
-            actor=by,
-            obj=review,
-            agency=review.agency,
             detail={
                 "before": before,
                 "after": {"reviewer": reviewer.email, "moderator": moderator.email},
@@ -310,12 +314,11 @@ def _start_if_new(*, review: Review, by, request=None) -> None:
         pk=review.pk, state__in=(State.ASSIGNED, State.RETURNED)
     ).update(state=State.IN_PROGRESS)
     if started:
-        audit_record(
-            action=AuditEvent.Action.REVIEW_STARTED,
+        _record(
+            AuditEvent.Action.REVIEW_STARTED,
+            review=review,
+            by=by,
             request=request,
-            actor=by,
-            obj=review,
-            agency=review.agency,
             detail={"round": review.round},
         )
 
@@ -437,12 +440,11 @@ def review_submit(*, review: Review, by, lock_version: int, request=None) -> Rev
             state=State.SUBMITTED, submitted_at=timezone.now()
         )
         _sign(review, role=SignOff.Role.REVIEWER, by=by, attestation=REVIEWER_ATTESTATION)
-        audit_record(
-            action=AuditEvent.Action.REVIEW_SUBMITTED,
+        _record(
+            AuditEvent.Action.REVIEW_SUBMITTED,
+            review=review,
+            by=by,
             request=request,
-            actor=by,
-            obj=review,
-            agency=review.agency,
             detail={"round": review.round},
         )
     review.refresh_from_db()
@@ -471,12 +473,11 @@ def review_return(*, review: Review, by, comments: str, request=None) -> Review:
         ReturnRound.objects.create(
             review=review, round=review.round, returned_by=by, comments=comments.strip()
         )
-        audit_record(
-            action=AuditEvent.Action.REVIEW_RETURNED,
+        _record(
+            AuditEvent.Action.REVIEW_RETURNED,
+            review=review,
+            by=by,
             request=request,
-            actor=by,
-            obj=review,
-            agency=review.agency,
             detail={"round": review.round},
         )
     review.refresh_from_db()
@@ -496,12 +497,11 @@ def review_sign_off(*, review: Review, by, attest: bool, request=None) -> Review
             signed_off_at=timezone.now(),
         )
         _sign(review, role=SignOff.Role.MODERATOR, by=by, attestation=MODERATOR_ATTESTATION)
-        audit_record(
-            action=AuditEvent.Action.REVIEW_SIGNED_OFF,
+        _record(
+            AuditEvent.Action.REVIEW_SIGNED_OFF,
+            review=review,
+            by=by,
             request=request,
-            actor=by,
-            obj=review,
-            agency=review.agency,
             detail={"round": review.round},
         )
     review.refresh_from_db()
@@ -528,12 +528,11 @@ def review_withdraw(*, review: Review, by, reason: str, request=None) -> Review:
         )
         if not moved:
             raise TransitionRefused("This review is already withdrawn.")
-        audit_record(
-            action=AuditEvent.Action.REVIEW_WITHDRAWN,
+        _record(
+            AuditEvent.Action.REVIEW_WITHDRAWN,
+            review=review,
+            by=by,
             request=request,
-            actor=by,
-            obj=review,
-            agency=review.agency,
             detail={"reason": reason.strip()},
         )
     review.refresh_from_db()
