@@ -34,8 +34,8 @@ class ScopeRow:
 
 
 def current_policy_versions(agency_ids: list[int]) -> dict[int, PolicyVersion]:
-    """Each agency's policy to review, in one query: the same choice as
-    `reviews.services.reviews.current_policy_version` makes for one agency."""
+    """Each agency's policy to review, in one query: the newest ready current version,
+    social-media policies first."""
     social_media_first = Case(
         When(document__kind=PolicyDocument.Kind.SOCIAL_MEDIA, then=Value(0)), default=Value(1)
     )

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from policies.models import Agency, PolicyDocument, PolicyVersion
+from policies.models import Agency, PolicyVersion
 from policies.rules import member_agency_ids
 
 from ..models import Finding, Recommendation, ReturnRound, Review, ReviewCycle, SignOff
+from ..selectors_cycles import current_policy_versions
 
 State = Review.State
 Rating = Finding.Rating
@@ -112,19 +113,7 @@ def conflict_of_interest(*, agency: Agency, reviewer, moderator) -> list[str]:
 
 def current_policy_version(agency: Agency) -> PolicyVersion | None:
     """The agency's policy to review: the newest ready version of its social-media policy."""
-    social_media_first = Case(
-        When(document__kind=PolicyDocument.Kind.SOCIAL_MEDIA, then=Value(0)), default=Value(1)
-    )
-    return (
-        PolicyVersion.objects.select_related("document")
-        .filter(
-            document__agency=agency,
-            document__current_version=F("pk"),
-            status=PolicyVersion.Status.READY,
-        )
-        .order_by(social_media_first, "-uploaded_at")
-        .first()
-    )
+    return current_policy_versions([agency.pk]).get(agency.pk)
 
 
 @dataclass(frozen=True)
@@ -176,13 +165,17 @@ def review_assign_many(
     in_scope = set(cycle.agencies.values_list("pk", flat=True))
     already = set(cycle.reviews.exclude(state=State.WITHDRAWN).values_list("agency_id", flat=True))
     versions: dict[int, PolicyVersion] = {}
+    # One query for every agency whose policy was not chosen by the caller.
+    current = current_policy_versions(
+        [a.pk for a in agencies if a.pk not in (policy_versions or {})]
+    )
     for agency in agencies:
         problems += conflict_of_interest(agency=agency, reviewer=reviewer, moderator=moderator)
         if agency.pk not in in_scope:
             problems.append(f"{agency} is not in the scope of {cycle}")
         if agency.pk in already:
             problems.append(f"{agency} already has a review in {cycle}")
-        version = (policy_versions or {}).get(agency.pk) or current_policy_version(agency)
+        version = (policy_versions or {}).get(agency.pk) or current.get(agency.pk)
         if version is None:
             problems.append(f"{agency} has no policy ready to review")
         elif version.document.agency_id != agency.pk:
