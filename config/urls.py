@@ -11,5 +11,6 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("audit/", include("audit.urls")),
     path("", include("reviews.urls")),
+    path("summaries/", include("summaries.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "policies",
     "reviews",
     "audit",
+    "summaries",
 ]
 
 MIDDLEWARE = [
