@@ -62,7 +62,7 @@ def _legend(prefix: str, *, y: int) -> str:
 def _svg(*, prefix: str, width: int, height: int, title: str, desc: str, body: str) -> SafeString:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-labelledby="{p}-title {p}-desc">'
+        'viewBox="0 0 {w} {h}" width="100%" aria-labelledby="{p}-title {p}-desc">'
         '<title id="{p}-title">{title}</title><desc id="{p}-desc">{desc}</desc>{body}</svg>',
         w=width,
         h=height,

@@ -158,6 +158,14 @@ class HeatMap:
     # (agency name, {expectation code: rating}) in agency name order.
     rows: list[tuple[str, dict[str, str]]]
 
+    def table(self) -> list[tuple[str, list[str]]]:
+        """Each agency's rating per expectation as words, in the order of `codes`."""
+        labels = dict(RATINGS)
+        return [
+            (agency, [labels.get(ratings.get(code, ""), "No rating") for code in self.codes])
+            for agency, ratings in self.rows
+        ]
+
 
 def heat_map(cycles) -> HeatMap:
     """Each agency's rating per expectation, from its latest counted review in the scope."""

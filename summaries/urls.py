@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions
+from .views import actions, dashboard, exports
 
 app_name = "summaries"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("actions/reviews/<int:pk>/", actions.review_actions, name="review_actions"),
     path("actions/findings/<int:finding_pk>/new/", actions.action_new, name="action_new"),
     path("actions/<int:pk>/", actions.action_detail, name="action"),
+    # Board admins: the dashboard per cycle.
+    path("dashboard/", dashboard.dashboard_index, name="dashboard_index"),
+    path("dashboard/cycles/<int:pk>/", dashboard.dashboard, name="dashboard"),
+    # Board admins: exports built in the background.
+    path("exports/", exports.export_list, name="exports"),
+    path("exports/<int:pk>/", exports.export_detail, name="export"),
+    path("exports/<int:pk>/status/", exports.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export_download"),
 ]

@@ -44,7 +44,7 @@ def counted_review(
     moderator,
     ratings=Finding.Rating.MET,
     state: str = State.SIGNED_OFF,
-    due_on: datetime.date = datetime.date(2026, 6, 30),
+    due_on: datetime.date | None = None,
 ) -> Review:
     """A review in `state` with every expectation rated: one rating for all, or by code."""
     cycle.agencies.add(agency)
@@ -56,7 +56,7 @@ def counted_review(
         framework=cycle.framework,
         reviewer=reviewer,
         moderator=moderator,
-        due_on=due_on,
+        due_on=due_on or timezone.localdate() + datetime.timedelta(days=30),
         state=state,
         signed_off_at=timezone.now() if state in (State.SIGNED_OFF, State.OUTCOME_ISSUED) else None,
     )
