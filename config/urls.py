@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("policies/", include("policies.urls")),
     path("audit/", include("audit.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("", include("reviews.urls")),
     path("summaries/", include("summaries.urls")),
     path("admin/", admin.site.urls),

@@ -26,7 +26,13 @@ def production_env(**extra) -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "OUTCOME_SIGNING_PASSPHRASE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     env.update(extra)
@@ -34,7 +40,11 @@ def production_env(**extra) -> dict:
 
 
 def test_check_deploy_with_production_settings_prints_no_warnings():
-    env = production_env(SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="review.example.org")
+    env = production_env(
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="review.example.org",
+        OUTCOME_SIGNING_PASSPHRASE=secrets.token_urlsafe(32),
+    )
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "reviews",
     "audit",
     "summaries",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,18 @@ POLICY_UPLOAD_MAX_MB = env.int("POLICY_UPLOAD_MAX_MB", default=25)
 POLICY_CHECK_TIMEOUT_SECONDS = env.float("POLICY_CHECK_TIMEOUT_SECONDS", default=20)
 POLICY_EXTRACT_TIMEOUT_SECONDS = env.float("POLICY_EXTRACT_TIMEOUT_SECONDS", default=120)
 POLICY_PARSE_MEMORY_MB = env.int("POLICY_PARSE_MEMORY_MB", default=1024)
+
+# Outcomes are signed with the board's key and certificate, in a PKCS#12 file kept outside the
+# repository; its passphrase only ever comes from the environment.
+OUTCOME_SIGNING_PKCS12 = Path(
+    env.str("OUTCOME_SIGNING_PKCS12", default=str(DATA_DIR / "signing" / "board.p12"))
+)
+OUTCOME_SIGNING_PASSPHRASE = env.str("OUTCOME_SIGNING_PASSPHRASE", default="")
+# A timestamp server (RFC 3161) makes the signature PAdES B-T; without one it is B-B.
+OUTCOME_TIMESTAMP_URL = env.str("OUTCOME_TIMESTAMP_URL", default="")
+# "Check an outcome" takes PDFs from anyone: bigger files are refused, parsing has limits.
+OUTCOME_CHECK_MAX_MB = env.int("OUTCOME_CHECK_MAX_MB", default=20)
+OUTCOME_CHECK_TIMEOUT_SECONDS = env.float("OUTCOME_CHECK_TIMEOUT_SECONDS", default=20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000

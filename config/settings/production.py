@@ -16,6 +16,11 @@ except ImproperlyConfigured as error:
     ) from error
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS in the environment.")
+if not env.str("OUTCOME_SIGNING_PASSPHRASE", default=""):
+    raise ImproperlyConfigured(
+        "Production needs OUTCOME_SIGNING_PASSPHRASE in the environment: the passphrase of the "
+        "board's signing certificate."
+    )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

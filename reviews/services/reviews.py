@@ -497,6 +497,10 @@ def review_sign_off(*, review: Review, by, attest: bool, request=None) -> Review
             request=request,
             detail={"round": review.round},
         )
+        # The outcome keeps what was signed off; its PDF is rendered once this commits.
+        from outcomes.services import outcome_prepare
+
+        outcome_prepare(review=review)
     review.refresh_from_db()
     return review
 

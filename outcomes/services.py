@@ -1,0 +1,348 @@
+"""The signed outcome of a review: taken at sign-off, rendered and signed in the background,
+issued once, downloaded with an audit event.
+
+    (sign-off) -> pending -> rendering -> ready      (the review moves to "outcome issued")
+                                 |
+                                 +-> failed -> (a board admin retries) -> pending
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import dateformat, timezone
+
+from audit.services import audit_record
+from reviews.models import Review, SignOff
+from reviews.services.reviews import TransitionRefused
+
+from .models import Outcome
+from .rendering import pdf_render
+from .signing import board_certificate, pdf_sign
+from .verification import REASON_PREFIX
+
+logger = logging.getLogger(__name__)
+
+# Audit actions of this app (the audit trail shows them as they are written here).
+OUTCOME_ISSUED = "outcome_issued"
+OUTCOME_FAILED = "outcome_failed"
+OUTCOME_RETRIED = "outcome_retried"
+OUTCOME_DOWNLOADED = "outcome_downloaded"
+
+# Test-only: seconds the render pauses before signing, so a test can kill a worker mid-render.
+RENDER_DELAY_ENV = "OUTCOME_RENDER_TEST_DELAY_SECONDS"
+
+State = Review.State
+
+
+def _iso(moment) -> str:
+    return timezone.localtime(moment).isoformat() if moment else ""
+
+
+def _display(moment) -> str:
+    return dateformat.format(timezone.localtime(moment), r"j F Y \a\t H:i") if moment else ""
+
+
+def outcome_content(review: Review) -> dict:
+    """Everything the outcome shows, as it stands now. `review` from review_with_history."""
+    version = review.policy_version
+    framework = review.framework
+    sections: dict[int, dict] = {}
+    for finding in review.findings.all():
+        section = finding.expectation.section
+        entry = sections.setdefault(
+            section.number, {"number": section.number, "title": section.title, "findings": []}
+        )
+        entry["findings"].append(
+            {
+                "code": finding.expectation.code,
+                "text": finding.expectation.text,
+                "rating": finding.rating,
+                "rating_label": finding.get_rating_display() or "Not rated",
+                "evidence_quote": finding.evidence_quote,
+                "evidence_page": finding.evidence_page,
+                "evidence_section": finding.evidence_section,
+                "comment": finding.comment,
+                "not_applicable_reason": finding.not_applicable_reason,
+            }
+        )
+    sign_offs = [s for s in review.sign_offs.all() if s.round == review.round]
+    latest = {s.role: s for s in sorted(sign_offs, key=lambda s: s.signed_at)}
+    return {
+        "reference": review.reference,
+        "board_name": settings.BOARD_NAME,
+        "agency": review.agency.name,
+        "cycle": review.cycle.name,
+        "policy": {
+            "title": version.document.title,
+            "version_label": version.version_label,
+            "version_number": version.number,
+            "file_name": version.original_filename or version.download_name,
+            "sha256": version.sha256,
+            "owner": version.owner,
+            "document_date": version.document_date.isoformat() if version.document_date else "",
+        },
+        "framework": {
+            "name": framework.name,
+            "version": framework.version,
+            "publisher": framework.publisher,
+        },
+        "sections": [sections[number] for number in sorted(sections)],
+        "overall_outcome": review.overall_outcome,
+        "overall_outcome_label": review.get_overall_outcome_display(),
+        "override_reason": review.outcome_override_reason,
+        "summary": review.summary,
+        "recommendations": [
+            {
+                "text": r.text,
+                "answers": [f.expectation.code for f in r.findings.all()],
+            }
+            for r in review.recommendations.all()
+        ],
+        "sign_offs": [
+            {
+                "role": latest[role].get_role_display(),
+                "name": latest[role].signed_by_name,
+                "signed_at": _iso(latest[role].signed_at),
+                "signed_at_display": _display(latest[role].signed_at),
+                "attestation": latest[role].attestation,
+            }
+            for role in (SignOff.Role.REVIEWER, SignOff.Role.MODERATOR)
+            if role in latest
+        ],
+        "signed_off_at": _iso(review.signed_off_at),
+    }
+
+
+def _queue_render(review_id: int) -> None:
+    from .tasks import outcome_render_task
+
+    transaction.on_commit(lambda: outcome_render_task.delay(review_id))
+
+
+def outcome_prepare(*, review: Review, queue: bool = True) -> Outcome:
+    """Take what the outcome will show and queue its rendering once the sign-off commits.
+
+    Called inside the sign-off's transaction, so the outcome shows exactly what was signed off.
+    """
+    from reviews.selectors import review_with_history
+
+    content = outcome_content(review_with_history(review))
+    try:
+        with transaction.atomic():
+            outcome = Outcome.objects.create(review_id=review.pk, content=content)
+    except IntegrityError:
+        return Outcome.objects.get(review_id=review.pk)
+    if queue:
+        _queue_render(review.pk)
+    return outcome
+
+
+def _store(data: bytes, name: str) -> str:
+    """Write to a temporary file beside the final one, then move it into place in one step."""
+    final = Path(default_storage.path(name))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=final.parent, prefix=".rendering-")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
+        os.replace(temporary, final)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _test_delay() -> None:
+    seconds = float(os.environ.get(RENDER_DELAY_ENV) or 0)
+    if seconds > 0:
+        import time
+
+        time.sleep(seconds)
+
+
+def outcome_mark_failed(*, review_id: int, error: str) -> None:
+    outcome = Outcome.objects.select_related("review__agency").filter(review_id=review_id).first()
+    if outcome is None or outcome.is_ready:
+        return
+    with transaction.atomic():
+        Outcome.objects.filter(pk=outcome.pk).exclude(status=Outcome.Status.READY).update(
+            status=Outcome.Status.FAILED, last_error=error[:2000]
+        )
+        audit_record(
+            action=OUTCOME_FAILED,
+            obj=outcome.review,
+            agency=outcome.review.agency,
+            detail={"reference": outcome.reference, "error": error[:500]},
+        )
+
+
+def outcome_render(*, review_id: int) -> Outcome | None:
+    """Render, sign and store the outcome of a signed-off review, once.
+
+    Safe to run any number of times, at the same time too: whichever run stores first issues
+    the outcome, and any other removes its own file.
+    """
+    outcome = Outcome.objects.select_related("review__agency").filter(review_id=review_id).first()
+    if outcome is None:
+        review = Review.objects.filter(pk=review_id, state=State.SIGNED_OFF).first()
+        if review is None:
+            return None
+        with transaction.atomic():
+            outcome = outcome_prepare(review=review, queue=False)
+        outcome = Outcome.objects.select_related("review__agency").get(pk=outcome.pk)
+    if outcome.is_ready:
+        return outcome
+    review = outcome.review
+    if review.state not in Review.PUBLISHED_STATES:
+        outcome_mark_failed(
+            review_id=review_id,
+            error=f"The review is {review.get_state_display().lower()}, so no outcome is issued.",
+        )
+        return outcome
+    Outcome.objects.filter(pk=outcome.pk).exclude(status=Outcome.Status.READY).update(
+        status=Outcome.Status.RENDERING, attempts=F("attempts") + 1
+    )
+
+    certificate = board_certificate(
+        path=settings.OUTCOME_SIGNING_PKCS12, passphrase=settings.OUTCOME_SIGNING_PASSPHRASE
+    )
+    issued_at = timezone.localtime()
+    pdf = pdf_render(
+        "outcomes/outcome_pdf.html",
+        {"outcome": outcome.content, "issued_at": issued_at, "certificate": certificate},
+    )
+    _test_delay()
+    signed = pdf_sign(
+        pdf,
+        path=settings.OUTCOME_SIGNING_PKCS12,
+        passphrase=settings.OUTCOME_SIGNING_PASSPHRASE,
+        reason=f"{REASON_PREFIX}{outcome.reference}",
+        location=outcome.content["board_name"],
+        timestamp_url=settings.OUTCOME_TIMESTAMP_URL,
+    )
+    sha256 = hashlib.sha256(signed).hexdigest()
+    name = _store(signed, f"outcomes/{review.pk}/{outcome.reference}-{uuid.uuid4().hex[:12]}.pdf")
+
+    with transaction.atomic():
+        won = (
+            Outcome.objects.filter(pk=outcome.pk)
+            .exclude(status=Outcome.Status.READY)
+            .update(
+                status=Outcome.Status.READY,
+                file=name,
+                sha256=sha256,
+                size=len(signed),
+                certificate_sha256=certificate.sha256,
+                certificate_subject=certificate.subject[:300],
+                certificate_pem=certificate.pem,
+                timestamped=bool(settings.OUTCOME_TIMESTAMP_URL),
+                rendered_at=issued_at,
+                last_error="",
+            )
+        )
+        if not won:
+            transaction.on_commit(lambda: default_storage.delete(name))
+            return Outcome.objects.get(pk=outcome.pk)
+        issued = Review.objects.filter(pk=review.pk, state=State.SIGNED_OFF).update(
+            state=State.OUTCOME_ISSUED, lock_version=F("lock_version") + 1
+        )
+        audit_record(
+            action=OUTCOME_ISSUED,
+            obj=review,
+            agency=review.agency,
+            detail={
+                "reference": outcome.reference,
+                "sha256": sha256,
+                "certificate_sha256": certificate.sha256,
+                "review_moved": bool(issued),
+            },
+        )
+        _queue_notify(outcome.pk)
+    return Outcome.objects.get(pk=outcome.pk)
+
+
+def _queue_notify(outcome_id: int) -> None:
+    from .tasks import outcome_notify_task
+
+    transaction.on_commit(lambda: outcome_notify_task.delay(outcome_id))
+
+
+def outcome_retry(*, review: Review, by, request=None) -> Outcome:
+    """A board admin asks for a failed outcome to be prepared again."""
+    if not by.is_board_admin:
+        raise TransitionRefused("Only a board admin can prepare an outcome again.")
+    with transaction.atomic():
+        moved = Outcome.objects.filter(review=review, status=Outcome.Status.FAILED).update(
+            status=Outcome.Status.PENDING, last_error=""
+        )
+        if not moved:
+            raise TransitionRefused("This outcome has not failed, so there is nothing to retry.")
+        audit_record(
+            action=OUTCOME_RETRIED,
+            request=request,
+            actor=by,
+            obj=review,
+            agency=review.agency,
+            detail={"reference": review.reference},
+        )
+        _queue_render(review.pk)
+    return Outcome.objects.get(review=review)
+
+
+def outcome_record_download(*, outcome: Outcome, request) -> None:
+    review = outcome.review
+    audit_record(
+        action=OUTCOME_DOWNLOADED,
+        request=request,
+        obj=review,
+        agency=review.agency,
+        detail={"reference": outcome.reference, "sha256": outcome.sha256},
+    )
+
+
+def outcome_notify(*, outcome_id: int) -> int:
+    """Email the agency's members that its outcome is ready; once, however often it runs."""
+    from accounts.models import User
+
+    outcome = Outcome.objects.select_related("review__agency").filter(pk=outcome_id).first()
+    if outcome is None or not outcome.is_ready:
+        return 0
+    claimed = Outcome.objects.filter(pk=outcome.pk, notified_at=None).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    review = outcome.review
+    recipients = list(
+        User.objects.filter(memberships__agency=review.agency, is_active=True)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return 0
+    context = {"outcome": outcome.content, "review": review, "board_name": settings.BOARD_NAME}
+    try:
+        send_mail(
+            subject=f"The outcome of your policy review {outcome.reference} is ready",
+            message=render_to_string("outcomes/email_outcome_ready.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        # Not sent: let the next attempt claim it again.
+        Outcome.objects.filter(pk=outcome.pk).update(notified_at=None)
+        raise
+    return len(recipients)
