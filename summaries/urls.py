@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, dashboard, exports
+from .views import actions, dashboard, exports, reminders
 
 app_name = "summaries"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("dashboard/cycles/<int:pk>/", dashboard.dashboard, name="dashboard"),
     # Board admins: exports built in the background.
     path("exports/", exports.export_list, name="exports"),
+    # Everyone: the reminders emailed to them.
+    path("messages/", reminders.messages_sent, name="messages"),
     path("exports/<int:pk>/", exports.export_detail, name="export"),
     path("exports/<int:pk>/status/", exports.export_status, name="export_status"),
     path("exports/<int:pk>/download/", exports.export_download, name="export_download"),

@@ -7,6 +7,7 @@ Celery broker that lives in a folder.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -227,6 +228,15 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-policy-versions-still-checking": {
         "task": "policies.tasks.policy_versions_requeue_stale",
         "schedule": 10 * 60,
+    },
+    # Reminders: each is sent once per trigger, so a run that repeats sends nothing twice.
+    "send-reminders-due": {
+        "task": "summaries.tasks.reminders_send_due",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "send-weekly-overdue-digest": {
+        "task": "summaries.tasks.digest_send_weekly",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
 }
 
