@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, dashboard, exports, reminders
+from .views import actions, comparison, dashboard, exports, reminders
 
 app_name = "summaries"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("actions/reviews/<int:pk>/", actions.review_actions, name="review_actions"),
     path("actions/findings/<int:finding_pk>/new/", actions.action_new, name="action_new"),
     path("actions/<int:pk>/", actions.action_detail, name="action"),
+    path("comparison/", comparison.comparison_latest, name="comparison_latest"),
+    path("comparison/<int:pk>/", comparison.comparison, name="comparison"),
     # Board admins: the dashboard per cycle.
     path("dashboard/", dashboard.dashboard_index, name="dashboard_index"),
     path("dashboard/cycles/<int:pk>/", dashboard.dashboard, name="dashboard"),
