@@ -22,7 +22,12 @@ TOO_SLOW = "The file took too long to check, so it was not accepted."
 TOO_BIG = "The file needs too much memory to check safely, so it was not accepted."
 UNSAFE = "The file could not be read safely, so it was not accepted. It may be damaged."
 
-ACTIONS = ("inspect", "extract")
+# Each action and the module that performs it in the child process.
+ACTIONS = {
+    "inspect": "policies.inspection",
+    "extract": "policies.inspection",
+    "passages": "evidence.structure",
+}
 # policies.inspection exits with this status when the file needed more memory than allowed.
 OUT_OF_MEMORY_EXIT_STATUS = 3
 
@@ -49,15 +54,15 @@ class _OutputTooLarge(Exception):
 def run_inspection(
     action: str, path: str, *, timeout_seconds: float, memory_mb: int
 ) -> dict[str, Any]:
-    """Inspect or extract the file at path in a sandboxed process; the result is never an error.
+    """Inspect, extract or split into passages the file at path in a sandboxed process.
 
-    The result is policies.inspection's verdict, or a refusal when the check itself took too
-    long, needed too much memory or failed.
+    The result is never an error: it is the child's verdict, or a refusal when the check itself
+    took too long, needed too much memory or failed.
     """
     if action not in ACTIONS:
         raise ValueError(f"Unknown inspection action: {action!r}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "policies.inspection", action, os.path.abspath(path)],
+        [sys.executable, "-m", ACTIONS[action], action, os.path.abspath(path)],
         cwd=PROJECT_ROOT,
         env={
             "PATH": os.environ.get("PATH", os.defpath),

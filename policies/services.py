@@ -8,6 +8,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -257,6 +258,7 @@ def policy_version_extract_text(*, version_id: int) -> PolicyVersion | None:
             version.checked_at = timezone.now()
             version.save(update_fields=["page_count", "status", "checked_at"])
             _make_current_if_newest(version)
+            transaction.on_commit(partial(_queue_evidence, version.pk))
             audit_record(
                 action=AuditEvent.Action.VERSION_READY,
                 obj=version,
@@ -281,6 +283,13 @@ def policy_version_extract_text(*, version_id: int) -> PolicyVersion | None:
             storage = PolicyVersion.file.field.storage
             transaction.on_commit(lambda: storage.delete(stored_name))
     return version
+
+
+def _queue_evidence(version_id: int) -> None:
+    """Once a version is ready, suggest evidence from it for each framework in the background."""
+    from evidence.services import evidence_queue_for_version
+
+    evidence_queue_for_version(version_id=version_id)
 
 
 def _make_current_if_newest(version: PolicyVersion) -> None:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "policies",
     "reviews",
     "audit",
+    "evidence",
     "summaries",
     "outcomes",
 ]

@@ -1,0 +1,165 @@
+"""Writes of the evidence finder: a policy version's passages and its suggestions per framework."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from policies.models import PolicyVersion
+from policies.sandbox import run_inspection
+from policies.services import _stored_file_on_disk
+from reviews.models import Framework
+
+from .models import EvidenceRun, ExpectationEvidence, Passage, passage_location
+from .ranking import SHOWN, Query, rank_passages, typical_evidence
+
+logger = logging.getLogger(__name__)
+
+# Suggestions kept per expectation; the review step shows the first few.
+SUGGESTIONS_KEPT = 5
+
+
+def evidence_prepare(*, version_id: int, framework_id: int) -> EvidenceRun | None:
+    """Split a ready policy version into passages (once) and rank them for each expectation.
+
+    Safe to run more than once: a run that is ready is left as it is. None when the version is
+    not ready or either row is gone.
+    """
+    version = PolicyVersion.objects.filter(pk=version_id, status=PolicyVersion.Status.READY).first()
+    framework = Framework.objects.filter(pk=framework_id).first()
+    if version is None or framework is None:
+        return None
+    run, _ = EvidenceRun.objects.get_or_create(version=version, framework=framework)
+    if run.status == EvidenceRun.Status.READY:
+        return run
+    passages = list(Passage.objects.filter(version=version).order_by("order"))
+    if not passages:
+        result = _split_in_sandbox(version)
+        if not result.get("ok"):
+            reason = (result.get("reason") or "The policy could not be split into passages.")[:500]
+            EvidenceRun.objects.filter(pk=run.pk).update(
+                status=EvidenceRun.Status.FAILED, last_error=reason, finished_at=timezone.now()
+            )
+            logger.warning("Evidence for version %s failed: %s", version.pk, reason)
+            run.refresh_from_db()
+            return run
+        passages = _store_passages(version, result["passages"])
+    expectations = list(framework.expectations.order_by("order"))
+    phrases = typical_evidence(framework.code)
+    ranked = rank_passages(
+        [passage.text for passage in passages],
+        [Query(e.code, e.text, tuple(phrases.get(e.code, ()))) for e in expectations],
+        top=SUGGESTIONS_KEPT,
+    )
+    with transaction.atomic():
+        run = EvidenceRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == EvidenceRun.Status.READY:
+            return run
+        ExpectationEvidence.objects.filter(run=run).delete()
+        ExpectationEvidence.objects.bulk_create(
+            ExpectationEvidence(
+                run=run,
+                expectation=expectation,
+                suggestions=[
+                    _suggestion(passages[found.passage], found)
+                    for found in ranked[expectation.code]
+                    if found.score >= SHOWN
+                ],
+            )
+            for expectation in expectations
+        )
+        run.status = EvidenceRun.Status.READY
+        run.last_error = ""
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "last_error", "finished_at"])
+    return run
+
+
+def _split_in_sandbox(version: PolicyVersion) -> dict:
+    if not version.file:
+        return {"ok": False, "reason": "The policy's file is no longer stored."}
+    with _stored_file_on_disk(version) as path:
+        return run_inspection(
+            "passages",
+            path,
+            timeout_seconds=settings.POLICY_EXTRACT_TIMEOUT_SECONDS,
+            memory_mb=settings.POLICY_PARSE_MEMORY_MB,
+        )
+
+
+def _store_passages(version: PolicyVersion, found: list[dict]) -> list[Passage]:
+    with transaction.atomic():
+        # One writer per version: a second run of the task finds the first one's passages.
+        PolicyVersion.objects.select_for_update().filter(pk=version.pk).first()
+        existing = list(Passage.objects.filter(version=version).order_by("order"))
+        if existing:
+            return existing
+        return Passage.objects.bulk_create(
+            Passage(
+                version=version,
+                order=order,
+                text=item["text"],
+                page=item.get("page"),
+                section=(item.get("section") or "")[:200],
+                paragraph=item.get("paragraph") or 1,
+                kind=item.get("kind") or Passage.Kind.PARAGRAPH,
+            )
+            for order, item in enumerate(found, start=1)
+        )
+
+
+def _suggestion(passage: Passage, found) -> dict:
+    return {
+        "passage": passage.pk,
+        "text": passage.text,
+        "page": passage.page,
+        "section": passage.section,
+        "location": passage.location,
+        "score": found.score,
+        "strong": found.strong,
+        "matched": [list(span) for span in found.matched],
+    }
+
+
+def suggestion_from_split(item: dict, found) -> dict:
+    """A suggestion for a file that has no database entry, as the command prints it."""
+    return {
+        "text": item["text"],
+        "page": item.get("page"),
+        "section": item.get("section") or "",
+        "location": passage_location(
+            page=item.get("page"),
+            section=item.get("section") or "",
+            paragraph=item.get("paragraph") or 1,
+            kind=item.get("kind") or "paragraph",
+        ),
+        "score": found.score,
+        "strong": found.strong,
+    }
+
+
+def latest_frameworks() -> list[Framework]:
+    """The newest version of each framework: the ones new reviews start with."""
+    newest: dict[str, Framework] = {}
+    for framework in Framework.objects.order_by("code", "version"):
+        newest[framework.code] = framework
+    return list(newest.values())
+
+
+def evidence_queue(*, version_id: int, framework_id: int) -> None:
+    """Prepare the suggestions in the background once the current transaction commits."""
+    transaction.on_commit(partial(_send, version_id, framework_id))
+
+
+def evidence_queue_for_version(*, version_id: int) -> None:
+    """A version has just become ready: prepare its suggestions for every current framework."""
+    for framework in latest_frameworks():
+        evidence_queue(version_id=version_id, framework_id=framework.pk)
+
+
+def _send(version_id: int, framework_id: int) -> None:
+    from .tasks import evidence_prepare_task
+
+    evidence_prepare_task.delay(version_id, framework_id)
