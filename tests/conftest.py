@@ -5,6 +5,7 @@ rita reviews and mo moderates.
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from policies.models import Agency
@@ -17,6 +18,14 @@ def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rendered parts of pages are cached by row ids, which a later test's rows may reuse."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,12 +1,17 @@
 """The reviewer's side: their reviews, the task list, one step per section, the overall outcome
 and recommendations, "Check your answers" and submit. Every step saves to the database."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -47,8 +52,12 @@ def review_list(request):
     return render(request, "reviews/review/review_list.html", context)
 
 
-def _editable_review(request, pk: int) -> Review:
+def _editable_review(request, pk: int, fetch=selectors.review_to_edit) -> Review:
     """The review, for its reviewer, while it can still be changed."""
+    review = fetch(request.user, pk)
+    if review is not None:
+        return review
+    # Not theirs to edit: a 404 if they may not see it at all, else a 403; both audited.
     review = selectors.review_get_for_user(request, pk)
     if review.reviewer_id != request.user.pk or not review.is_editable:
         audit_record(
@@ -114,19 +123,40 @@ def review_overview(request, pk: int):
     )
 
 
-def _step_context(review: Review, **extra) -> dict:
-    pages = PolicyPage.objects.filter(version_id=review.policy_version_id).order_by("number")
-    return {
-        "review": review,
-        "version": review.policy_version,
-        "pages": pages.only("number", "text"),
-        **extra,
-    }
+# Rendered parts of a review step are kept for a while: the policy's text never changes once it
+# is ready, and a step's answers change only with the review's lock version, which every save moves.
+STEP_CACHE_SECONDS = 60 * 60
 
 
-@login_required
-def review_section(request, pk: int, number: int):
-    review = _editable_review(request, pk)
+def policy_pane_html(review: Review) -> str:
+    """The policy beside the questions: its text page by page. Rendered once per version (and
+    title); a review read by `review_step_to_show` carries both, so a hit needs no query."""
+    if hasattr(review, "version_sha256"):
+        sha256, title = review.version_sha256, review.document_title
+    else:
+        sha256, title = review.policy_version.sha256, review.policy_version.document.title
+    title_digest = hashlib.sha256(title.encode()).hexdigest()[:16]
+    key = f"policy-pane:{review.policy_version_id}:{sha256}:{title_digest}"
+    html = cache.get(key)
+    if html is None:
+        version = review.policy_version
+        pages = (
+            PolicyPage.objects.filter(version_id=version.pk)
+            .order_by("number")
+            .only("number", "text")
+        )
+        html = render_to_string(
+            "reviews/review/_policy_pane.html", {"version": version, "pages": pages}
+        )
+        cache.set(key, html, STEP_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
+
+
+def _findings_html(forms_: list[FindingForm]) -> str:
+    return render_to_string("reviews/review/_section_findings.html", {"forms": forms_})
+
+
+def _section_findings(review: Review, number: int) -> list[Finding]:
     findings = list(
         review.findings.select_related("expectation__section")
         .filter(expectation__section__number=number)
@@ -134,58 +164,117 @@ def review_section(request, pk: int, number: int):
     )
     if not findings:
         raise Http404("The framework has no such section.")
-    section = findings[0].expectation.section
+    return findings
+
+
+def _step_key(review: Review, number: int) -> str:
+    return (
+        f"review-step:{review.pk}:{review.lock_version}:{review.updated_at.timestamp()}:"
+        f"{review.policy_version_id}:{number}"
+    )
+
+
+@login_required
+def review_section(request, pk: int, number: int):
+    if request.method != "POST":
+        review = _editable_review(request, pk, fetch=selectors.review_step_to_show)
+        return _section_page(request, review, number)
+    review = _editable_review(request, pk)
+    findings = _section_findings(review, number)
     page_count = review.policy_version.page_count
-    data = request.POST if request.method == "POST" else None
-    forms_ = [FindingForm(data, finding=f, page_count=page_count) for f in findings]
-    status, conflict, saved_by_other = 200, None, []
-    if request.method == "POST":
-        # Save every answer that is well formed, even if others on the step are not: what a
-        # person typed is never thrown away, and the rest stays on the page to be fixed.
-        valid = [form for form in forms_ if form.is_valid()]
-        try:
-            review = review_save_findings(
-                review=review,
-                by=request.user,
-                lock_version=int(request.POST.get("lock_version", 0)),
-                answers={form.finding.pk: form.answers() for form in valid},
-                request=request,
+    forms_ = [FindingForm(request.POST, finding=f, page_count=page_count) for f in findings]
+    conflict, saved_by_other = None, []
+    # Save every answer that is well formed, even if others on the step are not: what a
+    # person typed is never thrown away, and the rest stays on the page to be fixed.
+    valid = [form for form in forms_ if form.is_valid()]
+    try:
+        review = review_save_findings(
+            review=review,
+            by=request.user,
+            lock_version=int(request.POST.get("lock_version", 0)),
+            answers={form.finding.pk: form.answers() for form in valid},
+            request=request,
+        )
+    except (EditConflict, TransitionRefused) as refusal:
+        conflict, status = refusal.reason, 409
+        if isinstance(refusal, EditConflict):
+            review = refusal.review
+            saved_by_other = list(
+                review.findings.filter(pk__in=[f.pk for f in findings])
+                .select_related("expectation")
+                .order_by("expectation__order")
             )
-        except (EditConflict, TransitionRefused) as refusal:
-            conflict, status = refusal.reason, 409
-            if isinstance(refusal, EditConflict):
-                review = refusal.review
-                saved_by_other = list(
-                    review.findings.filter(pk__in=[f.pk for f in findings])
-                    .select_related("expectation")
-                    .order_by("expectation__order")
-                )
-        else:
-            if "later" in request.POST and len(valid) == len(forms_):
-                messages.success(request, "Your answers are saved. You can come back later.")
-                return redirect("reviews:review", pk=review.pk)
-            if "later" not in request.POST:
-                for form in valid:
-                    form.check_rules()
-            if not any(form.errors for form in forms_):
-                return redirect(_next_step(review, number))
-            status = 400
+    else:
+        if "later" in request.POST and len(valid) == len(forms_):
+            messages.success(request, "Your answers are saved. You can come back later.")
+            return redirect("reviews:review", pk=review.pk)
+        if "later" not in request.POST:
+            for form in valid:
+                form.check_rules()
+        if not any(form.errors for form in forms_):
+            return redirect(_next_step(review, number))
+        status = 400
+    return _render_section(
+        request,
+        review,
+        section=findings[0].expectation.section,
+        findings_html=_findings_html(forms_),
+        errors=[
+            (f"id_{form.prefix}-{field}", message)
+            for form in forms_
+            for field, messages_ in form.errors.items()
+            for message in messages_
+        ],
+        conflict=conflict,
+        saved_by_other=saved_by_other,
+        status=status,
+    )
+
+
+def _section_page(request, review: Review, number: int):
+    """The step as saved. What it shows changes only when the review is saved, so it is
+    rendered once per lock version."""
+    key = _step_key(review, number)
+    cached = cache.get(key)
+    if cached is None:
+        findings = _section_findings(review, number)
+        page_count = review.policy_version.page_count
+        section = findings[0].expectation.section
+        forms_ = [FindingForm(finding=f, page_count=page_count) for f in findings]
+        cached = (section.number, section.title, _findings_html(forms_))
+        cache.set(key, cached, STEP_CACHE_SECONDS)
+    section_number, section_title, findings_html = cached
+    return _render_section(
+        request,
+        review,
+        section={"number": section_number, "title": section_title},
+        findings_html=mark_safe(findings_html),  # noqa: S308 - rendered by a template
+    )
+
+
+def _render_section(
+    request,
+    review,
+    *,
+    section,
+    findings_html,
+    errors=(),
+    conflict=None,
+    saved_by_other=(),
+    status=200,
+):
     return render(
         request,
         "reviews/review/section.html",
-        _step_context(
-            review,
-            section=section,
-            forms=forms_,
-            errors=[
-                (f"id_{form.prefix}-{field}", message)
-                for form in forms_
-                for field, messages_ in form.errors.items()
-                for message in messages_
-            ],
-            conflict=conflict,
-            saved_by_other=saved_by_other,
-        ),
+        {
+            "review": review,
+            "section": section,
+            "findings_html": findings_html,
+            "policy_pane": policy_pane_html(review),
+            "errors": errors,
+            "conflict": conflict,
+            "saved_by_other": saved_by_other,
+        },
         status=status,
     )
 
@@ -280,19 +369,19 @@ def review_outcome(request, pk: int):
     return render(
         request,
         "reviews/review/outcome.html",
-        _step_context(
-            review,
-            form=form,
-            suggested=Review.Outcome(suggested).label,
-            recommendation_forms=recommendation_forms,
-            errors=[
+        {
+            "review": review,
+            "form": form,
+            "suggested": Review.Outcome(suggested).label,
+            "recommendation_forms": recommendation_forms,
+            "errors": [
                 (f"id_{f.prefix + '-' if f.prefix else ''}{field}", message)
                 for f in [form, *recommendation_forms]
                 for field, messages_ in f.errors.items()
                 for message in messages_
             ],
-            conflict=conflict,
-        ),
+            "conflict": conflict,
+        },
         status=status,
     )
 

@@ -1,6 +1,7 @@
 """The reviewer's journey through the pages: steps save, rules are explained, nothing is lost."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -172,7 +173,9 @@ def test_agency_members_never_see_a_draft(alice_client, review):
     assert "Northgate" not in alice_client.get("/reviews/").content.decode().split("<main")[1]
 
 
-def queries(client, url: str) -> int:
+def queries(client, url: str, *, cached: bool = False) -> int:
+    if not cached:
+        cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -190,6 +193,25 @@ def test_review_pages_run_the_same_queries_whatever_the_number_of_reviews(
         make_review(agency=agency, reviewer=rita, moderator=mo, admin=charlie, cycle=cycle)
     large = [queries(rita_client, url) for url in urls]
     assert small == large
+
+
+def test_a_step_seen_again_reads_only_the_review_and_shows_each_save(rita_client, review):
+    url = f"/reviews/{review.pk}/section/1/"
+    first_view = queries(rita_client, url)
+    again = queries(rita_client, url, cached=True)
+    # The session, the person and the review: the answers and the policy's text are kept
+    # rendered until the review is saved again.
+    assert again == 3 < first_view
+    first = review.findings.get(expectation__code="1.1")
+    data = step_data(review, 1, **{"1_1": {"rating": "not_met", "comment": "No word on images"}})
+    del data["continue"]
+    data["later"] = "1"
+    assert rita_client.post(url, data).status_code == 302
+    page = rita_client.get(url).content.decode()
+    assert f'name="f{first.pk}-rating" type="radio" value="not_met" checked' in page
+    assert "No word on images" in page
+    review.refresh_from_db()
+    assert f'name="lock_version" value="{review.lock_version}"' in page
 
 
 def test_step_queries_do_not_grow_with_the_number_of_expectations(
