@@ -49,3 +49,6 @@ def long_pdf_markdown(pages: int = 4) -> str:
         for n in range(1, pages * 14)
     ]
     return "# Long Policy\n\n" + "\n\n".join(paragraphs)
+
+
+__all__ = ["SCHOOL", "make_docx_from", "make_odt_from", "make_pdf", "write"]
