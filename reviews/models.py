@@ -210,6 +210,8 @@ class Finding(models.Model):
     evidence_section = models.CharField(max_length=200, blank=True)
     comment = models.TextField(blank=True)
     not_applicable_reason = models.TextField(blank=True)
+    # Copied from the agency's previous review as a starting point: not an answer until saved.
+    carried_forward = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["review", "expectation__order"]
@@ -225,6 +227,8 @@ class Finding(models.Model):
     def field_problems(self) -> list[tuple[str, str]]:
         """What is missing before this finding can be submitted: (field, message) pairs."""
         code = self.expectation.code
+        if self.carried_forward:
+            return [("rating", f"Confirm or change the carried-forward answer for {code}")]
         if not self.rating:
             return [("rating", f"Select a rating for {code}")]
         if self.rating == self.Rating.NOT_APPLICABLE and not self.not_applicable_reason.strip():

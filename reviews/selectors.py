@@ -141,7 +141,12 @@ def my_reviews(*, user) -> QuerySet[Review]:
         .select_related("cycle")
         .filter(reviewer=user)
         .exclude(state=Review.State.WITHDRAWN)
-        .annotate(rated=Count("findings", filter=~Q(findings__rating="")), total=Count("findings"))
+        .annotate(
+            rated=Count(
+                "findings", filter=~Q(findings__rating="") & Q(findings__carried_forward=False)
+            ),
+            total=Count("findings"),
+        )
         .order_by("due_on", "pk")
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, comparison, dashboard, exports, reminders
+from .views import actions, carry_forward, comparison, dashboard, exports, reminders
 
 app_name = "summaries"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     # Board admins: the dashboard per cycle.
     path("dashboard/", dashboard.dashboard_index, name="dashboard_index"),
     path("dashboard/cycles/<int:pk>/", dashboard.dashboard, name="dashboard"),
+    path(
+        "dashboard/cycles/<int:pk>/carry-forward/",
+        carry_forward.carry_forward,
+        name="carry_forward",
+    ),
     # Board admins: exports built in the background.
     path("exports/", exports.export_list, name="exports"),
     # Everyone: the reminders emailed to them.

@@ -343,7 +343,8 @@ def review_save_findings(
                     setattr(finding, field, values[field] if values[field] is not None else "")
             if finding.evidence_page == "":
                 finding.evidence_page = None
-        Finding.objects.bulk_update(findings.values(), FINDING_FIELDS)
+            finding.carried_forward = False
+        Finding.objects.bulk_update(findings.values(), [*FINDING_FIELDS, "carried_forward"])
         _start_if_new(review=review, by=by, request=request)
     review.refresh_from_db()
     return review

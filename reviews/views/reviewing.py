@@ -80,7 +80,7 @@ def _sections(review: Review, findings: list[Finding]) -> list[dict]:
         )
         entry["findings"].append(finding)
         entry["problems"] += len(finding.field_problems())
-        entry["rated"] += bool(finding.rating)
+        entry["rated"] += bool(finding.rating) and not finding.carried_forward
     for entry in sections.values():
         if entry["rated"] == 0:
             entry["status"] = "Not started"
