@@ -12,6 +12,7 @@ mkdir -p "${DATA_DIR:-data}"
 $py manage.py migrate --noinput
 $py manage.py load_frameworks
 $py manage.py seed_demo
+$py manage.py create_signing_certificate --if-missing  # self-signed, for signing outcomes locally
 
 # -B runs the periodic tasks inside the worker: enough for one laptop.
 .venv/bin/celery -A config worker -B --schedule "${DATA_DIR:-data}/celerybeat-schedule" \
