@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from evidence.selectors import suggestions_for_step
 from policies.models import PolicyPage
 from policies.rules import member_agency_ids
 
@@ -126,6 +127,7 @@ def review_overview(request, pk: int):
 # Rendered parts of a review step are kept for a while: the policy's text never changes once it
 # is ready, and a step's answers change only with the review's lock version, which every save moves.
 STEP_CACHE_SECONDS = 60 * 60
+EVIDENCE_PENDING_SECONDS = 15
 
 
 def policy_pane_html(review: Review) -> str:
@@ -152,8 +154,10 @@ def policy_pane_html(review: Review) -> str:
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
 
 
-def _findings_html(forms_: list[FindingForm]) -> str:
-    return render_to_string("reviews/review/_section_findings.html", {"forms": forms_})
+def _findings_html(forms_: list[FindingForm], suggestions: dict) -> str:
+    return render_to_string(
+        "reviews/review/_section_findings.html", {"forms": forms_, "suggestions": suggestions}
+    )
 
 
 def _section_findings(review: Review, number: int) -> list[Finding]:
@@ -218,7 +222,9 @@ def review_section(request, pk: int, number: int):
         request,
         review,
         section=findings[0].expectation.section,
-        findings_html=_findings_html(forms_),
+        findings_html=_findings_html(
+            forms_, suggestions_for_step(review=review, section_number=number)
+        ),
         errors=[
             (f"id_{form.prefix}-{field}", message)
             for form in forms_
@@ -238,11 +244,14 @@ def _section_page(request, review: Review, number: int):
     cached = cache.get(key)
     if cached is None:
         findings = _section_findings(review, number)
+        suggestions = suggestions_for_step(review=review, section_number=number)
         page_count = review.policy_version.page_count
         section = findings[0].expectation.section
         forms_ = [FindingForm(finding=f, page_count=page_count) for f in findings]
-        cached = (section.number, section.title, _findings_html(forms_))
-        cache.set(key, cached, STEP_CACHE_SECONDS)
+        cached = (section.number, section.title, _findings_html(forms_, suggestions))
+        # Suggested evidence never changes once ready; until then the step is kept only briefly,
+        # so that the suggestions appear soon after they are prepared.
+        cache.set(key, cached, STEP_CACHE_SECONDS if suggestions else EVIDENCE_PENDING_SECONDS)
     section_number, section_title, findings_html = cached
     return _render_section(
         request,
