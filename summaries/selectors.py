@@ -1,6 +1,6 @@
 """Reads for actions, reminders and exports, always limited to what the person may see."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -146,12 +146,7 @@ def export_get_for_user(request, pk: int) -> Export:
     try:
         return exports_for_user(request.user).get(pk=pk)
     except Export.DoesNotExist:
-        if Export.objects.filter(pk=pk).exists():
-            raise _refuse(
-                request, obj=Export.objects.get(pk=pk), agency=None, reason="not a board admin"
-            ) from None
+        other = Export.objects.filter(pk=pk).first()
+        if other is not None:
+            raise _refuse(request, obj=other, agency=None, reason="not a board admin") from None
         raise Http404("No such export.") from None
-
-
-def overdue_actions_q(today) -> Q:
-    return ~Q(status=Action.Status.DONE) & Q(due_on__lt=today)

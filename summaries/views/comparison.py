@@ -1,7 +1,6 @@
 """An agency's own results beside the board-wide picture, which never names or singles out
 another agency."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from audit.services import audit_record
 from .. import charts, figures, selectors
 
 # Below this many counted agencies, board-wide figures could reveal one agency's ratings.
-MIN_AGENCIES = getattr(settings, "SUMMARIES_COMPARISON_MIN_AGENCIES", 5)
+MIN_AGENCIES = 5
 
 
 @login_required
