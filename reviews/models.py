@@ -237,8 +237,12 @@ class Finding(models.Model):
             missing = []
             if not self.evidence_quote.strip():
                 missing.append(("evidence_quote", f"Quote the policy's evidence for {code}"))
-            if not self.evidence_page:
-                missing.append(("evidence_page", f"Give the page of the evidence for {code}"))
+            # Where it is: a page, or for a Word or OpenDocument file (which has no pages) the
+            # section it is in.
+            if not self.evidence_page and not self.evidence_section.strip():
+                missing.append(
+                    ("evidence_page", f"Give the page or section of the evidence for {code}")
+                )
             return missing
         if self.rating == self.Rating.NOT_MET and not self.comment.strip():
             return [("comment", f"Say what is missing from the policy for {code}")]

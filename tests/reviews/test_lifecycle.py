@@ -396,10 +396,10 @@ INCOMPLETE_1_1 = [
         id="met-without-quote",
     ),
     pytest.param(
-        {"rating": Rating.MET, "evidence_page": None},
+        {"rating": Rating.MET, "evidence_page": None, "evidence_section": ""},
         Outcome.MEETS,
-        "Give the page of the evidence for 1.1",
-        id="met-without-page",
+        "Give the page or section of the evidence for 1.1",
+        id="met-without-page-or-section",
     ),
     pytest.param(
         {"rating": Rating.NOT_MET, "comment": ""},
@@ -436,6 +436,25 @@ def test_submit_is_refused_with_what_is_missing_and_changes_nothing(
     after = fresh(review)
     assert (after.state, after.lock_version) == (State.IN_PROGRESS, before.lock_version)
     assert not SignOff.objects.filter(review=review).exists()
+
+
+def test_evidence_in_a_file_without_pages_is_placed_by_its_section(review, rita):
+    review = answer_everything(review, by=rita, outcome=Outcome.MEETS)
+    review = review_save_findings(
+        review=review,
+        by=rita,
+        lock_version=review.lock_version,
+        answers={
+            finding_for(review, "1.1").pk: {
+                "rating": Rating.MET,
+                "evidence_quote": "Staff never accept friend requests from pupils.",
+                "evidence_page": None,
+                "evidence_section": "Contact with pupils, paragraph 3",
+            }
+        },
+    )
+    submitted = review_submit(review=review, by=rita, lock_version=review.lock_version)
+    assert submitted.state == State.SUBMITTED
 
 
 def test_a_refused_submit_leaves_the_callers_review_at_the_stored_version(review, rita):
