@@ -36,6 +36,10 @@ class AuditEvent(models.Model):
         REVIEW_WITHDRAWN = "review_withdrawn", "Review withdrawn"
         TRANSITION_REFUSED = "transition_refused", "Review action refused"
         EDIT_CONFLICT = "edit_conflict", "Edit refused: someone saved first"
+        OUTCOME_ISSUED = "outcome_issued", "Outcome issued"
+        OUTCOME_FAILED = "outcome_failed", "Outcome could not be prepared"
+        OUTCOME_RETRIED = "outcome_retried", "Outcome prepared again"
+        OUTCOME_DOWNLOADED = "outcome_downloaded", "Outcome downloaded"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)
