@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 
 def outcome_upload_to(instance: "Outcome", filename: str) -> str:
@@ -36,6 +37,9 @@ class Outcome(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the status last moved or the outcome was last queued: one still preparing long after
+    # this has lost its task and is queued again.
+    status_changed_at = models.DateTimeField(default=timezone.now)
     rendered_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,6 +4,7 @@ issued once, downloaded with an audit event.
     (sign-off) -> pending -> rendering -> ready      (the review moves to "outcome issued")
                                  |
                                  +-> failed -> (a board admin retries) -> pending
+    pending or rendering long after its last move -> (its task was lost; beat) -> pending
 """
 
 import hashlib
@@ -11,6 +12,7 @@ import logging
 import os
 import tempfile
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -19,8 +21,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from audit.models import AuditEvent
 from audit.services import audit_record
 from reviews.models import Review, SignOff
 from reviews.services.reviews import TransitionRefused
@@ -31,12 +35,6 @@ from .signing import board_certificate, pdf_sign
 from .verification import REASON_PREFIX
 
 logger = logging.getLogger(__name__)
-
-# Audit actions of this app (the audit trail shows them as they are written here).
-OUTCOME_ISSUED = "outcome_issued"
-OUTCOME_FAILED = "outcome_failed"
-OUTCOME_RETRIED = "outcome_retried"
-OUTCOME_DOWNLOADED = "outcome_downloaded"
 
 # Test-only: seconds the render pauses before signing, so a test can kill a worker mid-render.
 RENDER_DELAY_ENV = "OUTCOME_RENDER_TEST_DELAY_SECONDS"
@@ -173,16 +171,21 @@ def _test_delay() -> None:
         time.sleep(seconds)
 
 
+def outcome_check_url() -> str:
+    """The full address of "Check an outcome", as printed on the outcome."""
+    return settings.SITE_URL.rstrip("/") + reverse("outcomes:check")
+
+
 def outcome_mark_failed(*, review_id: int, error: str) -> None:
     outcome = Outcome.objects.select_related("review__agency").filter(review_id=review_id).first()
     if outcome is None or outcome.is_ready:
         return
     with transaction.atomic():
         Outcome.objects.filter(pk=outcome.pk).exclude(status=Outcome.Status.READY).update(
-            status=Outcome.Status.FAILED, last_error=error[:2000]
+            status=Outcome.Status.FAILED, last_error=error[:2000], status_changed_at=timezone.now()
         )
         audit_record(
-            action=OUTCOME_FAILED,
+            action=AuditEvent.Action.OUTCOME_FAILED,
             obj=outcome.review,
             agency=outcome.review.agency,
             detail={"reference": outcome.reference, "error": error[:500]},
@@ -213,7 +216,9 @@ def outcome_render(*, review_id: int) -> Outcome | None:
         )
         return outcome
     Outcome.objects.filter(pk=outcome.pk).exclude(status=Outcome.Status.READY).update(
-        status=Outcome.Status.RENDERING, attempts=F("attempts") + 1
+        status=Outcome.Status.RENDERING,
+        attempts=F("attempts") + 1,
+        status_changed_at=timezone.now(),
     )
 
     certificate = board_certificate(
@@ -222,7 +227,12 @@ def outcome_render(*, review_id: int) -> Outcome | None:
     issued_at = timezone.localtime()
     pdf = pdf_render(
         "outcomes/outcome_pdf.html",
-        {"outcome": outcome.content, "issued_at": issued_at, "certificate": certificate},
+        {
+            "outcome": outcome.content,
+            "issued_at": issued_at,
+            "certificate": certificate,
+            "check_url": outcome_check_url(),
+        },
     )
     _test_delay()
     signed = pdf_sign(
@@ -250,6 +260,7 @@ def outcome_render(*, review_id: int) -> Outcome | None:
                 certificate_pem=certificate.pem,
                 timestamped=bool(settings.OUTCOME_TIMESTAMP_URL),
                 rendered_at=issued_at,
+                status_changed_at=timezone.now(),
                 last_error="",
             )
         )
@@ -260,7 +271,7 @@ def outcome_render(*, review_id: int) -> Outcome | None:
             state=State.OUTCOME_ISSUED, lock_version=F("lock_version") + 1
         )
         audit_record(
-            action=OUTCOME_ISSUED,
+            action=AuditEvent.Action.OUTCOME_ISSUED,
             obj=review,
             agency=review.agency,
             detail={
@@ -286,12 +297,12 @@ def outcome_retry(*, review: Review, by, request=None) -> Outcome:
         raise TransitionRefused("Only a board admin can prepare an outcome again.")
     with transaction.atomic():
         moved = Outcome.objects.filter(review=review, status=Outcome.Status.FAILED).update(
-            status=Outcome.Status.PENDING, last_error=""
+            status=Outcome.Status.PENDING, last_error="", status_changed_at=timezone.now()
         )
         if not moved:
             raise TransitionRefused("This outcome has not failed, so there is nothing to retry.")
         audit_record(
-            action=OUTCOME_RETRIED,
+            action=AuditEvent.Action.OUTCOME_RETRIED,
             request=request,
             actor=by,
             obj=review,
@@ -302,10 +313,34 @@ def outcome_retry(*, review: Review, by, request=None) -> Outcome:
     return Outcome.objects.get(review=review)
 
 
+def outcomes_requeue_stuck(*, older_than: timedelta) -> int:
+    """Queue again every outcome still preparing long after it was last queued or started.
+
+    Its message was lost (a broker restart, a worker killed at its hard time limit). Each is
+    claimed by moving its time on before it is queued, so a second run at once queues nothing;
+    and rendering an outcome already issued does nothing, so a duplicate message is harmless.
+    """
+    stuck = Outcome.objects.filter(
+        status__in=[Outcome.Status.PENDING, Outcome.Status.RENDERING],
+        status_changed_at__lt=timezone.now() - older_than,
+    )
+    queued = 0
+    for outcome_id, review_id in stuck.values_list("pk", "review_id"):
+        with transaction.atomic():
+            claimed = stuck.filter(pk=outcome_id).update(
+                status=Outcome.Status.PENDING, status_changed_at=timezone.now()
+            )
+            if claimed:
+                logger.warning("Queueing the outcome of review %s again", review_id)
+                _queue_render(review_id)
+                queued += 1
+    return queued
+
+
 def outcome_record_download(*, outcome: Outcome, request) -> None:
     review = outcome.review
     audit_record(
-        action=OUTCOME_DOWNLOADED,
+        action=AuditEvent.Action.OUTCOME_DOWNLOADED,
         request=request,
         obj=review,
         agency=review.agency,

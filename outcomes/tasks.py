@@ -3,6 +3,7 @@ later attempt could fix."""
 
 import logging
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,6 +18,9 @@ logger = logging.getLogger(__name__)
 # A database that went away, or a timestamp server that did not answer, may be back later.
 TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 MAX_RETRIES = 5
+# An outcome preparing for longer than a render may run, plus the longest wait before a retry
+# and some room, has lost its task.
+STUCK_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 600)
 
 
 def _transient_timestamp_error(error: Exception) -> bool:
@@ -72,3 +76,10 @@ def outcome_render_task(self, review_id: int) -> None:
 def outcome_notify_task(self, outcome_id: int) -> None:
     """Email the agency that its outcome is ready."""
     services.outcome_notify(outcome_id=outcome_id)
+
+
+@shared_task(ignore_result=True)
+def outcomes_requeue_stale() -> int:
+    """Queue again any outcome still preparing long after it was queued, in case its message
+    was lost."""
+    return services.outcomes_requeue_stuck(older_than=STUCK_AFTER)

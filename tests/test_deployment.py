@@ -31,6 +31,7 @@ def production_env(**extra) -> dict:
             "SECRET_KEY",
             "ALLOWED_HOSTS",
             "OUTCOME_SIGNING_PASSPHRASE",
+            "SITE_URL",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }
@@ -44,6 +45,7 @@ def test_check_deploy_with_production_settings_prints_no_warnings():
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="review.example.org",
         OUTCOME_SIGNING_PASSPHRASE=secrets.token_urlsafe(32),
+        SITE_URL="https://review.example.org",
     )
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -21,6 +21,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 BOARD_NAME = env.str("BOARD_NAME", default="Wexcombe Safeguarding Children Partnership")
+# The service's address as people reach it: each outcome prints it so anyone can check it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "config.apps.BoardAdminConfig",
@@ -239,6 +241,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "requeue-policy-versions-still-checking": {
         "task": "policies.tasks.policy_versions_requeue_stale",
+        "schedule": 10 * 60,
+    },
+    "requeue-outcomes-still-preparing": {
+        "task": "outcomes.tasks.outcomes_requeue_stale",
         "schedule": 10 * 60,
     },
     # Reminders: each is sent once per trigger, so a run that repeats sends nothing twice.

@@ -21,6 +21,12 @@ if not env.str("OUTCOME_SIGNING_PASSPHRASE", default=""):
         "Production needs OUTCOME_SIGNING_PASSPHRASE in the environment: the passphrase of the "
         "board's signing certificate."
     )
+SITE_URL = env.str("SITE_URL", default="")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "Production needs SITE_URL in the environment: the service's https:// address as people "
+        "reach it (for example https://review.example.org), printed on every outcome."
+    )
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

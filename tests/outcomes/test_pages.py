@@ -9,9 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEvent
 from outcomes.models import Outcome
 from outcomes.services import (
-    OUTCOME_DOWNLOADED,
-    OUTCOME_FAILED,
-    OUTCOME_RETRIED,
     outcome_notify,
     outcome_render,
     outcome_retry,
@@ -57,8 +54,27 @@ def test_the_agency_downloads_the_issued_outcome_and_the_download_is_audited(
     assert response["Content-Type"] == "application/pdf"
     assert f"{signed_off.reference} outcome.pdf" in response["Content-Disposition"]
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    event = AuditEvent.objects.get(action=OUTCOME_DOWNLOADED)
+    event = AuditEvent.objects.get(action=AuditEvent.Action.OUTCOME_DOWNLOADED)
     assert event.actor == alice and event.detail["sha256"] == outcome.sha256
+
+
+def test_the_audit_trail_names_outcome_downloads_and_filters_by_them(
+    alice_client, charlie, signed_off
+):
+    outcome_render(review_id=signed_off.pk)
+    alice_client.get(f"/outcomes/{signed_off.pk}/download/")
+    admin = client_for(charlie)
+    cell = '<td class="govuk-table__cell">{}</td>'
+
+    everything = admin.get("/audit/").content.decode()
+    assert cell.format("Outcome issued") in everything
+    assert cell.format("Outcome downloaded") in everything
+    assert "outcome_downloaded</td>" not in everything
+
+    downloads = admin.get("/audit/?action=outcome_downloaded").content.decode()
+    assert "1 event</caption>" in downloads
+    assert cell.format("Outcome downloaded") in downloads
+    assert cell.format("Outcome issued") not in downloads
 
 
 def test_the_moderator_sees_the_outcome_on_the_moderation_page(mo, signed_off):
@@ -74,7 +90,7 @@ def test_another_agency_cannot_download_it_and_the_refusal_is_audited(bob_client
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.ACCESS_REFUSED, object_id=str(signed_off.pk)
     ).exists()
-    assert not AuditEvent.objects.filter(action=OUTCOME_DOWNLOADED).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.OUTCOME_DOWNLOADED).exists()
 
 
 def test_signing_in_is_needed_to_download(signed_off):
@@ -91,7 +107,7 @@ def test_a_failed_render_says_so_and_a_board_admin_retries_it(
     outcome = Outcome.objects.get(review=signed_off)
     assert outcome.status == Outcome.Status.FAILED
     assert "signing certificate is missing" in outcome.last_error
-    assert AuditEvent.objects.filter(action=OUTCOME_FAILED).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.OUTCOME_FAILED).exists()
 
     html = page(alice_client, signed_off)
     assert "The outcome could not be prepared" in html
@@ -103,7 +119,7 @@ def test_a_failed_render_says_so_and_a_board_admin_retries_it(
     assert response.status_code == 302
     outcome.refresh_from_db()
     assert outcome.status == Outcome.Status.PENDING
-    assert AuditEvent.objects.get(action=OUTCOME_RETRIED).actor == charlie
+    assert AuditEvent.objects.get(action=AuditEvent.Action.OUTCOME_RETRIED).actor == charlie
 
 
 def test_only_a_board_admin_retries_and_a_refusal_is_audited(
@@ -129,7 +145,9 @@ def test_a_wrong_passphrase_fails_without_revealing_it(settings, signed_off):
     assert outcome.status == Outcome.Status.FAILED
     assert "OUTCOME_SIGNING_PASSPHRASE" in outcome.last_error
     assert "xyzzy" not in outcome.last_error
-    assert "xyzzy" not in str(AuditEvent.objects.get(action=OUTCOME_FAILED).detail)
+    assert "xyzzy" not in str(
+        AuditEvent.objects.get(action=AuditEvent.Action.OUTCOME_FAILED).detail
+    )
 
 
 def test_after_sign_off_the_findings_cannot_be_changed(rita, signed_off):

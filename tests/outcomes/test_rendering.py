@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from outcomes.models import Outcome
-from outcomes.services import OUTCOME_ISSUED, outcome_render
+from outcomes.services import outcome_render
 from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +38,14 @@ def test_rendering_stores_a_signed_pdf_whose_sha256_matches_and_issues_the_outco
     assert outcome.size == len(data)
     signed_off.refresh_from_db()
     assert signed_off.state == Review.State.OUTCOME_ISSUED
-    event = AuditEvent.objects.get(action=OUTCOME_ISSUED, object_id=str(signed_off.pk))
+    event = AuditEvent.objects.get(
+        action=AuditEvent.Action.OUTCOME_ISSUED, object_id=str(signed_off.pk)
+    )
     assert event.detail["sha256"] == outcome.sha256
 
 
-def test_the_pdf_text_holds_every_code_rating_the_sha256_and_the_reference(signed_off):
+def test_the_pdf_text_holds_every_code_rating_the_sha256_and_the_reference(settings, signed_off):
+    settings.SITE_URL = "https://review.wexcombe.example/"
     outcome = outcome_render(review_id=signed_off.pk)
     text = " ".join(pdf_text(outcome.file.path).split())
     version = signed_off.policy_version
@@ -56,6 +59,7 @@ def test_the_pdf_text_holds_every_code_rating_the_sha256_and_the_reference(signe
     assert "Say who approves images of children before they are posted." in text
     assert "Wexcombe Safeguarding Children Partnership" in text
     assert "Rita Reyes" in text and "Mo Moreau" in text
+    assert "https://review.wexcombe.example/outcomes/check/ " in text
 
 
 def test_the_pdf_is_tagged_pdf_ua_with_its_language_and_title(signed_off):
@@ -78,7 +82,7 @@ def test_rendering_again_never_makes_a_second_outcome(signed_off, media_files):
     assert again.pk == first.pk and again.sha256 == first.sha256
     assert Outcome.objects.filter(review=signed_off).count() == 1
     assert len([p for p in media_files() if "outcomes" in p.parts]) == 1
-    assert AuditEvent.objects.filter(action=OUTCOME_ISSUED).count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.OUTCOME_ISSUED).count() == 1
 
 
 def test_pdfsig_reports_the_signature_valid(signed_off):

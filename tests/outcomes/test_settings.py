@@ -28,3 +28,16 @@ def test_the_default_signing_file_is_in_a_folder_git_ignores():
         ["git", "check-ignore", "-q", "data/signing/board.p12"], cwd=ROOT, check=False
     )
     assert ignored.returncode == 0
+
+
+def test_production_refuses_to_start_without_the_https_address_outcomes_print():
+    secrets_set = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "review.example.org",
+        "OUTCOME_SIGNING_PASSPHRASE": secrets.token_urlsafe(32),
+    }
+    for site_url in (None, "http://review.example.org"):
+        env = production_env(**secrets_set, **({"SITE_URL": site_url} if site_url else {}))
+        result = manage("check", env=env)
+        assert result.returncode != 0, site_url
+        assert "SITE_URL" in result.stderr

@@ -19,7 +19,7 @@ from pyhanko_certvalidator import ValidationContext
 from audit.models import AuditEvent
 from config.celery import app
 from outcomes.models import Outcome
-from outcomes.services import OUTCOME_ISSUED, RENDER_DELAY_ENV
+from outcomes.services import RENDER_DELAY_ENV
 from outcomes.signing import board_certificate
 from reviews.models import Review
 
@@ -135,7 +135,12 @@ def test_a_worker_killed_mid_render_still_issues_the_outcome_exactly_once(
             worker.wait()
     assert outcome.attempts >= 2, "the killed render was not delivered again"
     assert Outcome.objects.filter(review=review).count() == 1
-    assert AuditEvent.objects.filter(action=OUTCOME_ISSUED, object_id=str(review.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.OUTCOME_ISSUED, object_id=str(review.pk)
+        ).count()
+        == 1
+    )
     stored = [p for p in media_files() if "outcomes" in p.parts]
     assert [p.name for p in stored] == [Path(outcome.file.name).name]
     assert not [p for p in stored if p.name.startswith(".rendering-")]
