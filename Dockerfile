@@ -13,12 +13,16 @@ COPY accounts ./accounts
 COPY audit ./audit
 COPY policies ./policies
 COPY reviews ./reviews
+COPY outcomes ./outcomes
+COPY evidence ./evidence
+COPY summaries ./summaries
 RUN pip install --no-cache-dir .
 COPY . .
 ENV DJANGO_SETTINGS_MODULE=config.settings.production \
     DATA_DIR=/data \
     PYTHONUNBUFFERED=1
-RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost OUTCOME_SIGNING_PASSPHRASE=build-only \
+    SITE_URL=https://build-only.invalid python manage.py collectstatic --noinput \
     && mkdir -p /data && chown app:app /data
 USER app
 EXPOSE 8000

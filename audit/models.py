@@ -40,6 +40,11 @@ class AuditEvent(models.Model):
         OUTCOME_FAILED = "outcome_failed", "Outcome could not be prepared"
         OUTCOME_RETRIED = "outcome_retried", "Outcome prepared again"
         OUTCOME_DOWNLOADED = "outcome_downloaded", "Outcome downloaded"
+        ACTION_RECORDED = "action_recorded", "Action recorded"
+        ACTION_UPDATED = "action_updated", "Action updated"
+        REVIEWS_CARRIED_FORWARD = "reviews_carried_forward", "Findings carried forward"
+        EXPORT_REQUESTED = "export_requested", "Export requested"
+        EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)

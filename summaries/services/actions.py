@@ -5,6 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from audit.services import audit_record
 from policies.models import PolicyVersion
 from policies.rules import member_agency_ids
@@ -14,8 +15,8 @@ from ..figures import COUNTED_STATES, GAP_RATINGS
 from ..models import Action
 
 # Audit actions of this app; the audit trail shows them as recorded.
-ACTION_RECORDED = "action_recorded"
-ACTION_UPDATED = "action_updated"
+ACTION_RECORDED = AuditEvent.Action.ACTION_RECORDED
+ACTION_UPDATED = AuditEvent.Action.ACTION_UPDATED
 
 
 class ActionRefused(Exception):

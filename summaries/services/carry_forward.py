@@ -6,12 +6,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from audit.services import audit_record
 from reviews.models import Finding, Review, ReviewCycle
 
 from ..figures import COUNTED_STATES
 
-REVIEWS_CARRIED_FORWARD = "reviews_carried_forward"
+REVIEWS_CARRIED_FORWARD = AuditEvent.Action.REVIEWS_CARRIED_FORWARD
 COPIED = (
     "rating",
     "evidence_quote",

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from audit.services import audit_record
 
 from .. import figures
@@ -17,8 +18,8 @@ from ..models import Export
 
 logger = logging.getLogger(__name__)
 
-EXPORT_REQUESTED = "export_requested"
-EXPORT_DOWNLOADED = "export_downloaded"
+EXPORT_REQUESTED = AuditEvent.Action.EXPORT_REQUESTED
+EXPORT_DOWNLOADED = AuditEvent.Action.EXPORT_DOWNLOADED
 
 
 class ExportRefused(Exception):
