@@ -4,10 +4,13 @@ outcome" with the genuine file and an altered one; axe-core on every page."""
 import pytest
 from playwright.sync_api import expect
 
-from ..browser.conftest import browser, check_page, page, sign_in  # noqa: F401
 from ..factories import UserFactory, make_review
+
+# The board's certificate for this module's tests, as the outcome tests have it.
+from ..outcomes.conftest import _signing, board_p12  # noqa: F401
+from ..outcomes.test_check import flip_one_byte
 from ..worker import running_worker
-from .test_check import flip_one_byte
+from .conftest import check_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +46,7 @@ def submitted(transactional_db):
     return {"review": review, "alice": alice, "mo": mo}
 
 
-def test_sign_off_download_the_outcome_and_check_it(page, submitted, tmp_path):  # noqa: F811
+def test_sign_off_download_the_outcome_and_check_it(page, submitted, tmp_path):
     review = submitted["review"]
     with running_worker():
         sign_in(page, submitted["mo"].email, PASSWORD)
