@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -172,10 +173,28 @@ def _section_findings(review: Review, number: int) -> list[Finding]:
 
 
 def _step_key(review: Review, number: int) -> str:
+    """What a saved step shows depends on the review's version, its policy version, and the
+    agency's and the policy's names (read with it by `review_step_to_show`)."""
+    names = hashlib.sha256(f"{review.agency_name}\n{review.document_title}".encode()).hexdigest()
     return (
         f"review-step:{review.pk}:{review.lock_version}:{review.updated_at.timestamp()}:"
-        f"{review.policy_version_id}:{number}"
+        f"{review.policy_version_id}:{review.version_sha256}:{names[:16]}:{number}"
     )
+
+
+# A kept step has holes where each page's own values go: the CSRF token of its forms and the
+# nonce of its inline script. Everything else on it is the same for this person until the
+# review is saved again.
+TOKEN_HOLE = "csrf-token-of-this-page"  # noqa: S105 - a placeholder, not a secret
+NONCE_HOLE = "script-nonce-of-this-page"
+
+
+def _page_key(user, review: Review, number: int) -> str:
+    """The person's part of a kept step: the header shows their name, the navigation their
+    roles."""
+    person = f"{user.pk}:{user.full_name}:{user.email}:{user.is_board_admin}:{user.is_board_member}"
+    digest = hashlib.sha256(person.encode()).hexdigest()[:16]
+    return f"{_step_key(review, number)}:{digest}"
 
 
 @login_required
@@ -238,27 +257,37 @@ def review_section(request, pk: int, number: int):
 
 
 def _section_page(request, review: Review, number: int):
-    """The step as saved. What it shows changes only when the review is saved, so it is
-    rendered once per lock version."""
-    key = _step_key(review, number)
-    cached = cache.get(key)
-    if cached is None:
-        findings = _section_findings(review, number)
-        suggestions = suggestions_for_step(review=review, section_number=number)
-        page_count = review.policy_version.page_count
-        section = findings[0].expectation.section
-        forms_ = [FindingForm(finding=f, page_count=page_count) for f in findings]
-        cached = (section.number, section.title, _findings_html(forms_, suggestions))
+    """The step as saved. What it shows changes only when the review is saved, so the page is
+    rendered once per lock version and person, and kept with holes for its token and nonce."""
+    if messages.get_messages(request):
+        # A message to show once: this page is not the kept one.
+        return _render_section(request, review, **_saved_step(review, number)[0])
+    key = _page_key(request.user, review, number)
+    page = cache.get(key)
+    if page is None:
+        step, ready = _saved_step(review, number)
+        page = _render_section(
+            request, review, **step, holes={"csrf_token": TOKEN_HOLE, "CSP_NONCE": NONCE_HOLE}
+        ).content.decode()
         # Suggested evidence never changes once ready; until then the step is kept only briefly,
         # so that the suggestions appear soon after they are prepared.
-        cache.set(key, cached, STEP_CACHE_SECONDS if suggestions else EVIDENCE_PENDING_SECONDS)
-    section_number, section_title, findings_html = cached
-    return _render_section(
-        request,
-        review,
-        section={"number": section_number, "title": section_title},
-        findings_html=mark_safe(findings_html),  # noqa: S308 - rendered by a template
+        cache.set(key, page, STEP_CACHE_SECONDS if ready else EVIDENCE_PENDING_SECONDS)
+    return HttpResponse(
+        page.replace(TOKEN_HOLE, get_token(request)).replace(NONCE_HOLE, str(request.csp_nonce))
     )
+
+
+def _saved_step(review: Review, number: int) -> tuple[dict, bool]:
+    """The step's section and answers as saved, and whether its suggestions are ready."""
+    findings = _section_findings(review, number)
+    suggestions = suggestions_for_step(review=review, section_number=number)
+    page_count = review.policy_version.page_count
+    forms_ = [FindingForm(finding=f, page_count=page_count) for f in findings]
+    step = {
+        "section": findings[0].expectation.section,
+        "findings_html": _findings_html(forms_, suggestions),
+    }
+    return step, bool(suggestions)
 
 
 def _render_section(
@@ -271,6 +300,7 @@ def _render_section(
     conflict=None,
     saved_by_other=(),
     status=200,
+    holes=None,
 ):
     return render(
         request,
@@ -283,6 +313,7 @@ def _render_section(
             "errors": errors,
             "conflict": conflict,
             "saved_by_other": saved_by_other,
+            **(holes or {}),
         },
         status=status,
     )

@@ -1,8 +1,11 @@
 """The reviewer's journey through the pages: steps save, rules are explained, nothing is lost."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEvent
@@ -212,6 +215,23 @@ def test_a_step_seen_again_reads_only_the_review_and_shows_each_save(rita_client
     assert "No word on images" in page
     review.refresh_from_db()
     assert f'name="lock_version" value="{review.lock_version}"' in page
+
+
+def test_a_kept_step_is_the_page_rendered_afresh_but_for_its_token_and_nonce(review, rita):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rita)
+    url = f"/reviews/{review.pk}/section/1/"
+    fresh, kept = client.get(url), client.get(url)
+    holes = re.compile(r'(name="csrfmiddlewaretoken" value="|nonce=")[^"]+')
+    assert holes.sub(r"\1", fresh.content.decode()) == holes.sub(r"\1", kept.content.decode())
+    page = kept.content.decode()
+    nonce = re.search(r'nonce="([^"]+)"', page).group(1)
+    assert nonce != re.search(r'nonce="([^"]+)"', fresh.content.decode()).group(1)
+    assert f"'nonce-{nonce}'" in kept["Content-Security-Policy"]
+    # The kept page's token is good for saving the step.
+    data = step_data(review, 1)
+    data["csrfmiddlewaretoken"] = re.search(r'csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert client.post(url, data).status_code == 302
 
 
 def test_step_queries_do_not_grow_with_the_number_of_expectations(
