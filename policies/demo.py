@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from .demo_reviews import demo_history_seed
 from .generate import make_docx, make_odt, make_pdf
 from .models import Agency, Membership, PolicyDocument
 from .services import (
@@ -128,9 +129,9 @@ SECTIONS = [
 ]
 
 
-def _blocks(title: str) -> list[tuple]:
+def policy_blocks(title: str, *, sections=SECTIONS) -> list[tuple]:
     blocks: list[tuple] = [("heading", 1, title)]
-    for heading, paragraphs in SECTIONS:
+    for heading, paragraphs in sections:
         blocks.append(("heading", 2, heading))
         blocks.extend(("para", text) for text in paragraphs)
     blocks.append(("table", [["Version", "Approved by"], ["1.0", "Safeguarding committee"]]))
@@ -140,15 +141,22 @@ def _blocks(title: str) -> list[tuple]:
 def _policy_file(agency: DemoAgency) -> tuple[str, bytes]:
     title = f"{agency.name}: {agency.policy_title}"
     if agency.file_kind == "docx":
-        return "policy.docx", make_docx(_blocks(title), title=title)
+        return "policy.docx", make_docx(policy_blocks(title), title=title)
     if agency.file_kind == "odt":
-        return "policy.odt", make_odt(_blocks(title), title=title)
+        return "policy.odt", make_odt(policy_blocks(title), title=title)
     pages = [[title, *SECTIONS[0][1], *SECTIONS[1][1]], [p for _, ps in SECTIONS[2:] for p in ps]]
     return "policy.pdf", make_pdf(pages, title=title)
 
 
 def demo_seed(*, stdout=None) -> bool:
-    """Create the demo board once. Returns False when it is already there."""
+    """Create the demo board and its review history once. Returns False when nothing was added."""
+    created = _demo_board()
+    # Also brings the history to a demo board made before it was part of the demo.
+    added = demo_history_seed()
+    return created or added
+
+
+def _demo_board() -> bool:
     User = get_user_model()
     if User.objects.filter(email=BOARD_PEOPLE[0][0]).exists():
         return False

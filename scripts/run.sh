@@ -6,13 +6,16 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.local}"
+# Printed on each outcome with its "Check an outcome" page, so it follows PORT.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:${PORT:-8000}}"
 py=.venv/bin/python
 mkdir -p "${DATA_DIR:-data}"
 
 $py manage.py migrate --noinput
 $py manage.py load_frameworks
-$py manage.py seed_demo
+# The certificate comes before the demo data: the demo's signed-off reviews queue their outcomes.
 $py manage.py create_signing_certificate --if-missing  # self-signed, for signing outcomes locally
+$py manage.py seed_demo
 
 # -B runs the periodic tasks inside the worker: enough for one laptop.
 .venv/bin/celery -A config worker -B --schedule "${DATA_DIR:-data}/celerybeat-schedule" \
