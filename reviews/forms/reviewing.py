@@ -1,6 +1,6 @@
 from django import forms
 from django.core.validators import MaxValueValidator
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Finding, Review
@@ -53,118 +53,13 @@ class FindingForm(forms.Form):
             invalid="Enter the page as a number", min_value="Enter a page number of 1 or more"
         )
 
-    # What each free-text field's hint says; the page and section inputs have none.
-    HINTS = {
-        "evidence_quote": "Needed for Met and Partially met.",
-        "comment": "For Not met, say what is missing.",
-        "not_applicable_reason": "Needed for Not applicable.",
-    }
-
     def render_fields(self) -> SafeString:
-        """The GOV.UK markup of the answer's fields. Written out here rather than in a template:
-        a review step shows many findings, and this is most of the page's work."""
-        code = self.finding.expectation.code
-        parts = [self._render_rating(code)]
-        parts += [self._render_field(self[name], code) for name in self.fields if name != "rating"]
-        return mark_safe("".join(parts))  # noqa: S308 - every part is built with format_html
-
-    def _errors_html(self, field_id: str, errors) -> str:
-        return "".join(
-            format_html(
-                '<p id="{}-error" class="govuk-error-message">'
-                '<span class="govuk-visually-hidden">Error:</span> {}</p>',
-                field_id,
-                message,
-            )
-            for message in errors
-        )
-
-    def _render_rating(self, code: str) -> str:
-        bound = self["rating"]
-        errors = bound.errors
-        selected = str(bound.value() or "")
-        base_id = f"id_{self.prefix}-rating"
-        items = []
-        for index, (value, label) in enumerate(self.fields["rating"].choices):
-            input_id = base_id if index == 0 else f"{base_id}_{index}"
-            items.append(
-                format_html(
-                    '<div class="govuk-radios__item"><input class="govuk-radios__input" id="{}" '
-                    'name="{}" type="radio" value="{}"{}><label class="govuk-label '
-                    'govuk-radios__label" for="{}">{}</label></div>',
-                    input_id,
-                    bound.html_name,
-                    value,
-                    mark_safe(" checked") if str(value) == selected else "",
-                    input_id,
-                    label,
-                )
-            )
-        error_id = f"{self.prefix}-rating"
-        return format_html(
-            '<div class="govuk-form-group{}"><fieldset class="govuk-fieldset"{}>'
-            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
-            "How well does the policy meet {}?</legend>{}"
-            '<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">{}</div>'
-            "</fieldset></div>",
-            " govuk-form-group--error" if errors else "",
-            format_html(' aria-describedby="{}-error"', error_id) if errors else "",
-            code,
-            mark_safe(self._errors_html(error_id, errors)),  # noqa: S308 - built with format_html
-            mark_safe("".join(items)),  # noqa: S308 - built with format_html
-        )
-
-    def _render_field(self, bound, code: str) -> str:
-        field_id = bound.id_for_label
-        errors = bound.errors
-        hint = self.HINTS.get(bound.name)
-        described_by = " ".join(
-            ([f"{field_id}-hint"] if hint else []) + ([f"{field_id}-error"] if errors else [])
-        )
-        value = bound.value()
-        value = "" if value is None else value
-        error_class = " govuk-{}--error"
-        if bound.name in ("evidence_page", "evidence_section"):
-            control = format_html(
-                '<input class="govuk-input{}{}" id="{}" name="{}" type="text"{}{} value="{}">',
-                " govuk-input--width-4" if bound.name == "evidence_page" else "",
-                error_class.format("input") if errors else "",
-                field_id,
-                bound.html_name,
-                mark_safe(' inputmode="numeric"') if bound.name == "evidence_page" else "",
-                format_html(' aria-describedby="{}"', described_by) if described_by else "",
-                value,
-            )
-        else:
-            control = format_html(
-                '<textarea class="govuk-textarea{}" id="{}" name="{}" rows="3"{}>{}</textarea>',
-                error_class.format("textarea") if errors else "",
-                field_id,
-                bound.html_name,
-                format_html(' aria-describedby="{}"', described_by) if described_by else "",
-                value,
-            )
-        if bound.name == "evidence_quote":
-            control += format_html(
-                '<button type="button" class="govuk-button govuk-button--secondary '
-                'govuk-!-margin-bottom-0 govuk-!-margin-top-2 app-js-only" hidden '
-                'data-use-selection="{}">Use selected text<span class="govuk-visually-hidden"> '
-                "as evidence for {}</span></button>",
-                self.prefix,
-                code,
-            )
-        return format_html(
-            '<div class="govuk-form-group{}"><label class="govuk-label" for="{}">{}'
-            '<span class="govuk-visually-hidden"> for {}</span></label>{}{}{}</div>',
-            " govuk-form-group--error" if errors else "",
-            field_id,
-            bound.label,
-            code,
-            format_html('<div class="govuk-hint" id="{}-hint">{}</div>', field_id, hint)
-            if hint
-            else "",
-            mark_safe(self._errors_html(field_id, errors)),  # noqa: S308 - built with format_html
-            control,
+        """The GOV.UK markup of the answer's fields, as typed, with their errors."""
+        return finding_fields_html(
+            prefix=self.prefix,
+            code=self.finding.expectation.code,
+            values={name: self[name].value() for name in self.fields},
+            errors={name: list(errors) for name, errors in self.errors.items()},
         )
 
     def answers(self) -> dict:
@@ -231,3 +126,111 @@ class RecommendationForm(forms.Form):
     def __init__(self, *args, finding_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["findings"].choices = finding_choices
+
+
+class SavedAnswer:
+    """A saved finding, shown as an unbound FindingForm shows it, without building the form."""
+
+    def __init__(self, finding: Finding):
+        self.finding = finding
+        self.prefix = f"f{finding.pk}"
+
+    def render_fields(self) -> SafeString:
+        return finding_fields_html(
+            prefix=self.prefix,
+            code=self.finding.expectation.code,
+            values={name: getattr(self.finding, name) for name in FindingForm.base_fields},
+            errors={},
+        )
+
+
+# What each free-text field's hint says; the page and section inputs have none.
+HINTS = {
+    "evidence_quote": "Needed for Met and Partially met.",
+    "comment": "For Not met, say what is missing.",
+    "not_applicable_reason": "Needed for Not applicable.",
+}
+TEXT_INPUTS = {"evidence_page": " govuk-input--width-4", "evidence_section": ""}
+
+
+def finding_fields_html(*, prefix: str, code: str, values: dict, errors: dict) -> SafeString:
+    """The GOV.UK markup of one finding's fields: FindingForm's, written out here rather than in
+    a template because a review step shows many findings and this is most of its work. A saved
+    finding is shown from its values, without building a form."""
+    code = escape(code)
+    parts = [_rating_html(prefix, code, values.get("rating"), errors.get("rating", ()))]
+    for name, field in FindingForm.base_fields.items():
+        if name != "rating":
+            parts.append(
+                _field_html(prefix, code, name, field.label, values.get(name), errors.get(name, ()))
+            )
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped
+
+
+def _errors_html(field_id: str, errors) -> str:
+    return "".join(
+        f'<p id="{field_id}-error" class="govuk-error-message">'
+        f'<span class="govuk-visually-hidden">Error:</span> {escape(message)}</p>'
+        for message in errors
+    )
+
+
+def _rating_html(prefix: str, code: str, selected, errors) -> str:
+    selected = str(selected or "")
+    base_id = f"id_{prefix}-rating"
+    items = []
+    for index, (value, label) in enumerate(Finding.Rating.choices):
+        input_id = base_id if index == 0 else f"{base_id}_{index}"
+        checked = " checked" if value == selected else ""
+        items.append(
+            f'<div class="govuk-radios__item"><input class="govuk-radios__input" id="{input_id}" '
+            f'name="{prefix}-rating" type="radio" value="{value}"{checked}>'
+            f'<label class="govuk-label govuk-radios__label" for="{input_id}">{label}</label></div>'
+        )
+    error_id = f"{prefix}-rating"
+    group_error = " govuk-form-group--error" if errors else ""
+    described_by = f' aria-describedby="{error_id}-error"' if errors else ""
+    return (
+        f'<div class="govuk-form-group{group_error}"><fieldset class="govuk-fieldset"'
+        f'{described_by}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
+        f"How well does the policy meet {code}?</legend>{_errors_html(error_id, errors)}"
+        f'<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">'
+        f"{''.join(items)}</div></fieldset></div>"
+    )
+
+
+def _field_html(prefix: str, code: str, name: str, label: str, value, errors) -> str:
+    field_id = f"id_{prefix}-{name}"
+    hint = HINTS.get(name)
+    described_by = " ".join(
+        ([f"{field_id}-hint"] if hint else []) + ([f"{field_id}-error"] if errors else [])
+    )
+    described_by = f' aria-describedby="{described_by}"' if described_by else ""
+    value = escape("" if value is None else value)
+    if name in TEXT_INPUTS:
+        error_class = " govuk-input--error" if errors else ""
+        numeric = ' inputmode="numeric"' if name == "evidence_page" else ""
+        control = (
+            f'<input class="govuk-input{TEXT_INPUTS[name]}{error_class}" id="{field_id}" '
+            f'name="{prefix}-{name}" type="text"{numeric}{described_by} value="{value}">'
+        )
+    else:
+        error_class = " govuk-textarea--error" if errors else ""
+        control = (
+            f'<textarea class="govuk-textarea{error_class}" id="{field_id}" name="{prefix}-{name}"'
+            f' rows="3"{described_by}>{value}</textarea>'
+        )
+    if name == "evidence_quote":
+        control += (
+            '<button type="button" class="govuk-button govuk-button--secondary '
+            'govuk-!-margin-bottom-0 govuk-!-margin-top-2 app-js-only" hidden '
+            f'data-use-selection="{prefix}">Use selected text<span class="govuk-visually-hidden"> '
+            f"as evidence for {code}</span></button>"
+        )
+    hint_html = f'<div class="govuk-hint" id="{field_id}-hint">{hint}</div>' if hint else ""
+    group_error = " govuk-form-group--error" if errors else ""
+    return (
+        f'<div class="govuk-form-group{group_error}"><label class="govuk-label" for="{field_id}">'
+        f'{escape(label)}<span class="govuk-visually-hidden"> for {code}</span></label>'
+        f"{hint_html}{_errors_html(field_id, errors)}{control}</div>"
+    )

@@ -21,7 +21,7 @@ from policies.models import PolicyPage
 from policies.rules import member_agency_ids
 
 from .. import selectors
-from ..forms.reviewing import FindingForm, OutcomeForm, RecommendationForm
+from ..forms.reviewing import FindingForm, OutcomeForm, RecommendationForm, SavedAnswer
 from ..models import Finding, Review
 from ..services import (
     EditConflict,
@@ -155,7 +155,7 @@ def policy_pane_html(review: Review) -> str:
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
 
 
-def _findings_html(forms_: list[FindingForm], suggestions: dict) -> str:
+def _findings_html(forms_: list[FindingForm | SavedAnswer], suggestions: dict) -> str:
     return render_to_string(
         "reviews/review/_section_findings.html", {"forms": forms_, "suggestions": suggestions}
     )
@@ -281,11 +281,9 @@ def _saved_step(review: Review, number: int) -> tuple[dict, bool]:
     """The step's section and answers as saved, and whether its suggestions are ready."""
     findings = _section_findings(review, number)
     suggestions = suggestions_for_step(review=review, section_number=number)
-    page_count = review.policy_version.page_count
-    forms_ = [FindingForm(finding=f, page_count=page_count) for f in findings]
     step = {
         "section": findings[0].expectation.section,
-        "findings_html": _findings_html(forms_, suggestions),
+        "findings_html": _findings_html([SavedAnswer(f) for f in findings], suggestions),
     }
     return step, bool(suggestions)
 

@@ -234,6 +234,21 @@ def test_a_kept_step_is_the_page_rendered_afresh_but_for_its_token_and_nonce(rev
     assert client.post(url, data).status_code == 302
 
 
+def test_a_saved_answer_is_shown_as_its_form_shows_it(review, rita):
+    from reviews.forms.reviewing import FindingForm, SavedAnswer
+
+    finding = review.findings.select_related("expectation").get(expectation__code="1.1")
+    finding.rating = Finding.Rating.PARTIALLY_MET
+    finding.evidence_quote = 'Staff "must" <not> befriend children & young people.'
+    finding.evidence_page = 2
+    finding.comment = "Nothing on images."
+    form = FindingForm(finding=finding, page_count=10)
+    shown = SavedAnswer(finding).render_fields()
+    assert shown == form.render_fields()
+    assert "Staff &quot;must&quot; &lt;not&gt; befriend children &amp; young people." in shown
+    assert 'value="partially_met" checked' in shown and 'value="2"' in shown
+
+
 def test_step_queries_do_not_grow_with_the_number_of_expectations(
     rita_client, northgate, rita, mo, charlie, tmp_path
 ):
