@@ -10,7 +10,9 @@ def html_to_pdf(html: str) -> bytes:
 
     # No protocol is allowed, so no file, network or data resource is ever read.
     fetcher = URLFetcher(allowed_protocols=(), fail_on_errors=False)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True
+    )
 
 
 def pdf_render(template_name: str, context: dict) -> bytes:

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from outcomes.rendering import html_to_pdf
 from reviews.models import Finding, Review
 
 from . import charts, figures
@@ -326,8 +327,6 @@ def write_csv(path, *, summary: figures.Summary, progress: Progress) -> None:
 
 
 def write_pdf(path, *, summary: figures.Summary, progress: Progress) -> None:
-    from .pdf import html_to_pdf
-
     html = render_to_string(
         "summaries/pdf/annual_summary.html",
         {
