@@ -1,10 +1,8 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 
 
 def permission_required(perm: str):
@@ -15,12 +13,7 @@ def permission_required(perm: str):
         @login_required
         def wrapped(request, *args, **kwargs):
             if not request.user.has_perm(perm):
-                audit_record(
-                    action=AuditEvent.Action.ACCESS_REFUSED,
-                    request=request,
-                    detail={"permission": perm},
-                )
-                raise PermissionDenied
+                raise access_refused(request, permission=perm)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from .models import AuditEvent
@@ -34,3 +35,25 @@ def audit_record(
         ip_address=client_ip(request),
         detail=detail or {},
     )
+
+
+def access_refused(
+    request,
+    *,
+    reason: str = "",
+    permission: str = "",
+    obj: models.Model | None = None,
+    agency=None,
+    error: Exception | None = None,
+) -> Exception:
+    """Record a refused access and give back the error to raise: a 403 (PermissionDenied)
+    unless `error` says otherwise, such as a 404 where the object is not the person's to know of.
+    """
+    audit_record(
+        action=AuditEvent.Action.ACCESS_REFUSED,
+        request=request,
+        obj=obj,
+        agency=agency,
+        detail={"permission": permission} if permission else {"reason": reason},
+    )
+    return error if error is not None else PermissionDenied()

@@ -1,12 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 from reviews.services.reviews import TransitionRefused
 
 from .checking import outcome_check
@@ -47,14 +45,12 @@ def outcome_retry_view(request, pk: int):
     outcome = outcome_get_for_user(request, pk)
     review = outcome.review
     if not request.user.is_board_admin:
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
+        raise access_refused(
+            request,
             obj=review,
             agency=review.agency,
-            detail={"reason": "only a board admin prepares an outcome again"},
+            reason="only a board admin prepares an outcome again",
         )
-        raise PermissionDenied
     try:
         outcome_retry(review=review, by=request.user, request=request)
     except TransitionRefused as refusal:

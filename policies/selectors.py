@@ -6,8 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 
 from .models import Agency, PolicyDocument, PolicyPage, PolicyVersion
 from .rules import member_agency_ids
@@ -67,15 +66,14 @@ def documents_past_review(*, user) -> QuerySet[PolicyDocument]:
     )
 
 
-def _refuse(request, *, obj, agency) -> Http404:
-    audit_record(
-        action=AuditEvent.Action.ACCESS_REFUSED,
-        request=request,
+def _refuse(request, *, obj, agency) -> Exception:
+    return access_refused(
+        request,
         obj=obj,
         agency=agency,
-        detail={"reason": "not in the person's agencies"},
+        reason="not in the person's agencies",
+        error=Http404("No such policy."),
     )
-    return Http404("No such policy.")
 
 
 def document_get_for_user(request, pk: int) -> PolicyDocument:

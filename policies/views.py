@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import permission_required
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused, audit_record
 
 from . import selectors
 from .forms import NewPolicyForm, PageSearchForm, PolicyVersionForm
@@ -55,12 +54,10 @@ def _upload_agencies(user):
 def policy_new(request):
     agencies = _upload_agencies(request.user)
     if not agencies:
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
-            detail={"reason": "not a member of an active agency"},
+        raise access_refused(
+            request,
+            reason="not a member of an active agency",
         )
-        raise PermissionDenied
     form = NewPolicyForm(
         request.POST or None,
         request.FILES or None,
@@ -114,14 +111,12 @@ def document_detail(request, pk: int):
 def version_new(request, pk: int):
     document = selectors.document_get_for_user(request, pk)
     if not request.user.has_perm("policies.upload_to_agency", document.agency):
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
+        raise access_refused(
+            request,
             obj=document,
             agency=document.agency,
-            detail={"reason": "only the agency's members upload"},
+            reason="only the agency's members upload",
         )
-        raise PermissionDenied
     previous = document.versions.exclude(status=PolicyVersion.Status.REJECTED).first()
     initial = {}
     if previous is not None:

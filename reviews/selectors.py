@@ -7,8 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 from policies.rules import member_agency_ids
 
 from .models import Finding, Review, ReviewCycle
@@ -94,13 +93,13 @@ def review_get_for_user(request, pk: int) -> Review:
     except Review.DoesNotExist:
         other = Review.objects.filter(pk=pk).only("pk", "agency").first()
         if other is not None:
-            audit_record(
-                action=AuditEvent.Action.ACCESS_REFUSED,
-                request=request,
+            raise access_refused(
+                request,
                 obj=other,
                 agency=other.agency,
-                detail={"reason": "not the person's review"},
-            )
+                reason="not the person's review",
+                error=Http404("No such review."),
+            ) from None
         raise Http404("No such review.") from None
 
 

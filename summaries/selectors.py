@@ -4,8 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 from policies.models import PolicyVersion
 from policies.rules import member_agency_ids
 from reviews.models import Finding, Review
@@ -14,15 +13,10 @@ from .figures import COUNTED_STATES, GAP_RATINGS
 from .models import Action, Export, SentReminder
 
 
-def _refuse(request, *, obj, agency, reason: str) -> Http404:
-    audit_record(
-        action=AuditEvent.Action.ACCESS_REFUSED,
-        request=request,
-        obj=obj,
-        agency=agency,
-        detail={"reason": reason},
+def _refuse(request, *, obj, agency, reason: str) -> Exception:
+    return access_refused(
+        request, obj=obj, agency=agency, reason=reason, error=Http404("Not found.")
     )
-    return Http404("Not found.")
 
 
 def actions_for_user(user) -> QuerySet[Action]:

@@ -2,13 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 
 from .. import selectors
 from ..forms.moderation import ReturnForm, SignOffForm
@@ -22,14 +20,12 @@ FORMS = {form.action: form for form in (SignOffForm, ReturnForm)}
 def review_moderate(request, pk: int):
     review = selectors.review_get_for_user(request, pk)
     if review.moderator_id != request.user.pk:
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
+        raise access_refused(
+            request,
             obj=review,
             agency=review.agency,
-            detail={"reason": "only the review's moderator moderates it"},
+            reason="only the review's moderator moderates it",
         )
-        raise PermissionDenied
     sent = None
     if request.method == "POST":
         form_class = FORMS.get(request.POST.get("action"))

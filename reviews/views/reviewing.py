@@ -6,7 +6,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -14,8 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 from evidence.selectors import suggestions_for_step
 from policies.models import PolicyPage
 from policies.rules import member_agency_ids
@@ -62,14 +60,12 @@ def _editable_review(request, pk: int, fetch=selectors.review_to_edit) -> Review
     # Not theirs to edit: a 404 if they may not see it at all, else a 403; both audited.
     review = selectors.review_get_for_user(request, pk)
     if review.reviewer_id != request.user.pk or not review.is_editable:
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
+        raise access_refused(
+            request,
             obj=review,
             agency=review.agency,
-            detail={"reason": "only the reviewer edits, and only before submission"},
+            reason="only the reviewer edits, and only before submission",
         )
-        raise PermissionDenied
     return review
 
 

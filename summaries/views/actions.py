@@ -2,13 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 from policies.rules import member_agency_ids
 
 from .. import selectors
@@ -24,12 +22,10 @@ def action_plan(request):
     if user.is_board_admin and not member_agency_ids(user):
         return redirect("summaries:actions_board")
     if not member_agency_ids(user):
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
-            detail={"reason": "action plans are for agency members"},
+        raise access_refused(
+            request,
+            reason="action plans are for agency members",
         )
-        raise PermissionDenied
     reviews = list(selectors.agency_reviews_for_actions(user=user))
     actions = selectors.action_list(user=user).filter(agency_id__in=member_agency_ids(user))
     return render(
@@ -97,14 +93,12 @@ def action_detail(request, pk: int):
         )
     if request.method == "POST":
         if not may_edit:
-            audit_record(
-                action=AuditEvent.Action.ACCESS_REFUSED,
-                request=request,
+            raise access_refused(
+                request,
                 obj=action,
                 agency=action.agency,
-                detail={"reason": "only the agency updates its actions"},
+                reason="only the agency updates its actions",
             )
-            raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -133,12 +127,10 @@ def action_detail(request, pk: int):
 @login_required
 def actions_board(request):
     if not request.user.has_perm("summaries.view_all_actions"):
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
-            detail={"permission": "summaries.view_all_actions"},
+        raise access_refused(
+            request,
+            permission="summaries.view_all_actions",
         )
-        raise PermissionDenied
     status = request.GET.get("status", "")
     if status not in Action.Status.values:
         status = ""

@@ -2,11 +2,9 @@
 another agency."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import access_refused
 
 from .. import charts, figures, selectors
 
@@ -18,12 +16,10 @@ MIN_AGENCIES = 5
 def comparison_latest(request):
     review = selectors.agency_reviews_for_actions(user=request.user).first()
     if review is None:
-        audit_record(
-            action=AuditEvent.Action.ACCESS_REFUSED,
-            request=request,
-            detail={"reason": "no signed-off review of the person's agencies"},
+        raise access_refused(
+            request,
+            reason="no signed-off review of the person's agencies",
         )
-        raise PermissionDenied
     return redirect("summaries:comparison", pk=review.pk)
 
 

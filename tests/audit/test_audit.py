@@ -36,3 +36,22 @@ def test_board_admin_filters_the_audit_trail(charlie_client, alice, bob, northga
 
 def test_the_admin_site_offers_no_way_to_edit_audit_events(charlie_client):
     assert charlie_client.get("/admin/audit/auditevent/").status_code == 404
+
+
+def test_a_refused_access_is_recorded_and_given_back_as_the_error_to_raise(rf, alice, northgate):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from audit.services import access_refused
+
+    request = rf.get("/policies/1/")
+    request.user = alice
+    error = access_refused(request, reason="not the person's agency", agency=northgate)
+    assert isinstance(error, PermissionDenied)
+    not_found = Http404("No such policy.")
+    assert access_refused(request, permission="summaries.export", error=not_found) is not_found
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED, actor=alice)
+    assert [(e.agency, e.path, e.detail) for e in events.order_by("pk")] == [
+        (northgate, "/policies/1/", {"reason": "not the person's agency"}),
+        (None, "/policies/1/", {"permission": "summaries.export"}),
+    ]
