@@ -10,11 +10,8 @@ In a PDF, running headers and footers (lines repeated on most pages) and bare pa
 left out. Word documents have no pages, so their passages have none.
 """
 
-import argparse
-import json
 import re
 import sys
-import traceback
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -44,8 +41,8 @@ from policies.inspection import (
     _odt_page_break_styles,
     _open,
     _refuse_on_failure,
+    run_in_child,
 )
-from policies.sandbox import OUT_OF_MEMORY_EXIT_STATUS
 
 MAX_PASSAGE_CHARACTERS = 600
 # Passages are cut at sentence ends once they reach this length, so that one quote holds one idea.
@@ -432,21 +429,8 @@ _READERS = {"pdf": _pdf_passages, "docx": _docx_passages, "odt": _odt_passages}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the passages of one file as JSON. Only running out of memory exits unsuccessfully."""
-    parser = argparse.ArgumentParser(prog="python -m evidence.structure")
-    parser.add_argument("action", choices=["passages"])
-    parser.add_argument("path")
-    arguments = parser.parse_args(argv)
-    try:
-        result = passages_of_file(arguments.path)
-    except MemoryError:
-        return OUT_OF_MEMORY_EXIT_STATUS
-    except Exception:
-        traceback.print_exc()
-        result = {"ok": False, "reason": UNREADABLE}
-    sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
-    sys.stdout.buffer.flush()
-    return 0
+    """Print the passages of one file as JSON, as policies.sandbox expects of its child."""
+    return run_in_child({"passages": passages_of_file}, argv)
 
 
 if __name__ == "__main__":

@@ -602,14 +602,15 @@ _PAGE_READERS: dict[str, Callable[[Any], list[list[str]]]] = {
 _ACTIONS = {"inspect": inspect_file, "extract": extract_text}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the verdict on one file as JSON. Only running out of memory exits unsuccessfully."""
-    parser = argparse.ArgumentParser(prog="python -m policies.inspection")
-    parser.add_argument("action", choices=sorted(_ACTIONS))
+def run_in_child(actions: dict[str, Callable[[str], dict]], argv: list[str] | None = None) -> int:
+    """The child process's side of policies.sandbox: run one action on one file and print its
+    verdict as JSON. Only running out of memory exits unsuccessfully."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("action", choices=sorted(actions))
     parser.add_argument("path")
     arguments = parser.parse_args(argv)
     try:
-        result = _ACTIONS[arguments.action](arguments.path)
+        result = actions[arguments.action](arguments.path)
     except MemoryError:
         return OUT_OF_MEMORY_EXIT_STATUS
     except Exception:
@@ -619,6 +620,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False).encode("utf-8"))
     sys.stdout.buffer.flush()
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_in_child(_ACTIONS, argv)
 
 
 if __name__ == "__main__":
