@@ -7,7 +7,10 @@ from audit.services import audit_record
 
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
-    audit_record(action=AuditEvent.Action.SIGN_IN, request=request, actor=user)
+    method = "oidc" if getattr(user, "backend", "").startswith("accounts.oidc.") else "password"
+    audit_record(
+        action=AuditEvent.Action.SIGN_IN, request=request, actor=user, detail={"method": method}
+    )
 
 
 @receiver(user_logged_out)

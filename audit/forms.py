@@ -21,3 +21,15 @@ class AuditFilterForm(forms.Form):
     )
     date_from = DateInputField(label="From", required=False, require_all_fields=False)
     date_to = DateInputField(label="To", required=False, require_all_fields=False)
+
+    def filters(self) -> dict[str, str]:
+        """The filters given, in words, for the record of a download."""
+        data = self.cleaned_data
+        given = {
+            "action": AuditEvent.Action(data["action"]).label if data["action"] else "",
+            "person": data["person"],
+            "agency": data["agency"].name if data["agency"] else "",
+            "date_from": data["date_from"].isoformat() if data["date_from"] else "",
+            "date_to": data["date_to"].isoformat() if data["date_to"] else "",
+        }
+        return {key: value for key, value in given.items() if value}

@@ -4,4 +4,7 @@ from . import views
 
 app_name = "audit"
 
-urlpatterns = [path("", views.event_list, name="events")]
+urlpatterns = [
+    path("", views.event_list, name="events"),
+    path("download/", views.event_download, name="events_download"),
+]

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from documents.child import run_document_action  # noqa: E402
 from policies.generate import make_pdf  # noqa: E402
-from policies.sandbox import run_inspection  # noqa: E402
 
 PARAGRAPH = (
     "Staff must keep personal social media separate from any professional use and must not "
@@ -30,8 +30,8 @@ PARAGRAPH = (
 def measure_one(path: str) -> None:
     """Run in a fresh process so that peak memory belongs to this file alone."""
     started = time.perf_counter()
-    inspected = run_inspection("inspect", path, timeout_seconds=60, memory_mb=1024)
-    extracted = run_inspection("extract", path, timeout_seconds=300, memory_mb=1024)
+    inspected = run_document_action("inspect", path, timeout_seconds=60, memory_mb=1024)
+    extracted = run_document_action("extract", path, timeout_seconds=300, memory_mb=1024)
     seconds = time.perf_counter() - started
     children_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(

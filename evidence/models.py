@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -44,6 +45,17 @@ def passage_location(*, page: int | None, section: str, paragraph: int, kind: st
         f"{section}, {noun} {paragraph}" if section else f"{noun.capitalize()} {paragraph}"
     )
     return ", ".join(parts)
+
+
+def suggestions_demoted(suggestions: list[dict], passage_ids: set[int]) -> list[dict]:
+    """The suggestions with those passages moved last, unlabelled and marked `dismissed`."""
+    kept, demoted = [], []
+    for suggestion in suggestions:
+        if suggestion.get("passage") in passage_ids:
+            demoted.append({**suggestion, "label": "", "dismissed": True})
+        else:
+            kept.append(suggestion)
+    return kept + demoted
 
 
 class EvidenceRun(models.Model):
@@ -98,3 +110,64 @@ class ExpectationEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.expectation.code}"
+
+
+class AcceptedEvidence(models.Model):
+    """A passage a reviewer quoted as evidence for an expectation, kept as the board's example
+    of what evidence for it looks like: the finder looks for passages like it in later policies.
+
+    Keyed by the framework's code and the expectation's code rather than the expectation row, so
+    that what was accepted against one framework version still helps under the next.
+    """
+
+    finding = models.OneToOneField(
+        "reviews.Finding", on_delete=models.CASCADE, related_name="accepted_evidence"
+    )
+    version = models.ForeignKey(
+        "policies.PolicyVersion", on_delete=models.CASCADE, related_name="accepted_evidence"
+    )
+    framework_code = models.CharField(max_length=100)
+    expectation_code = models.CharField(max_length=20)
+    text = models.TextField()
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["framework_code", "expectation_code", "-accepted_at"],
+                name="accepted_evidence_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework_code} {self.expectation_code}: {self.text[:60]}"
+
+
+class DismissedSuggestion(models.Model):
+    """A reviewer said a suggested passage is not relevant to an expectation: it is demoted for
+    that policy version and no longer labelled."""
+
+    version = models.ForeignKey(
+        "policies.PolicyVersion", on_delete=models.CASCADE, related_name="dismissed_suggestions"
+    )
+    expectation = models.ForeignKey(
+        "reviews.Expectation", on_delete=models.CASCADE, related_name="+"
+    )
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "expectation", "passage"], name="dismissed_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expectation.code}: passage {self.passage_id} not relevant"

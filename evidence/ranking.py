@@ -2,9 +2,14 @@
 
 Words are stemmed and the ideas in concepts.toml (children / CYP / pupils, images / photos / video,
 ...) become one term each, so a policy that says "pupils" answers an expectation about "children".
-Passages are scored with BM25 over those terms, with the expectation's text and its typical
-evidence phrases as the query, plus a bonus for a passage that says most of one typical phrase.
-A score between 0 and 1 says how much of what the expectation asks a passage covers.
+
+Each expectation is looked for through several views, each scored with BM25 over those terms:
+its text; its "what good looks like" note; the concepts the board keeps for it in the framework's
+data file (everyday wordings of what it asks); and the passages reviewers quoted for it before.
+The views' rankings are fused by reciprocal rank, and a logistic model fitted on labelled real
+policies (calibration.toml, written by benchmarks/evidence_quality.py --fit) turns a passage's
+features into the probability that a reviewer would quote it. Passages above the model's
+thresholds are labelled "Likely" or "Possible"; when none is, nothing clearly addresses it.
 """
 
 import math
@@ -19,19 +24,23 @@ from pathlib import Path
 import snowballstemmer
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
+CALIBRATION_FILE = VOCABULARY_DIR / "calibration.toml"
 
 # BM25's usual constants: how quickly repeating a term stops helping, and how much length counts.
 K1 = 1.2
 B = 0.75
-# A passage covering this share of the query's weight is a full match: expectations ask several
-# things at once, and one passage rarely says all of them.
+# Reciprocal rank fusion's constant: how much a first place outweighs a tenth.
+RRF_K = 10
+# Passages each view puts forward for fusion.
+VIEW_DEPTH = 20
+# A passage covering this share of a view's weight is a full match for that view.
 FULL_MATCH_SHARE = 0.35
-# Saying most of a typical evidence phrase counts as much as this share of the phrase's words again.
-PHRASE_BONUS = 1.0
-PHRASE_COVERAGE = 0.6
-# Scores at or above STRONG clearly address the expectation; below SHOWN they are not suggested.
-STRONG = 0.5
-SHOWN = 0.2
+# Quotes accepted before that are considered per expectation, newest first.
+ACCEPTED_KEPT = 40
+
+LIKELY = "likely"
+POSSIBLE = "possible"
+LABELS = {LIKELY: "Likely", POSSIBLE: "Possible"}
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
@@ -102,6 +111,9 @@ class Vocabulary:
             index += 1
         return units
 
+    def terms(self, text: str) -> set[str]:
+        return {unit.term for unit in self.units(text)}
+
     def _concept_at(self, stems: list[str], index: int) -> tuple[str, int] | None:
         for phrase, concept in self._phrases.get(stems[index], ()):
             if tuple(stems[index : index + len(phrase)]) == phrase:
@@ -115,42 +127,88 @@ def default_vocabulary() -> Vocabulary:
     return Vocabulary(data["concepts"])
 
 
-def typical_evidence(framework_code: str) -> dict[str, list[str]]:
-    """The typical evidence phrases per expectation code for a framework, if it has any."""
-    for path in sorted(VOCABULARY_DIR.glob("*.toml")):
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        if data.get("framework") == framework_code:
-            return {
-                code: list(entry.get("typical_evidence", []))
-                for code, entry in data.get("expectations", {}).items()
-            }
-    return {}
+@dataclass(frozen=True)
+class Calibration:
+    """A logistic model over a suggestion's features, and the probabilities that earn a label."""
+
+    weights: tuple[float, ...]
+    bias: float
+    likely: float
+    possible: float
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def label(self, probability: float) -> str:
+        if probability >= self.likely:
+            return LIKELY
+        if probability >= self.possible:
+            return POSSIBLE
+        return ""
+
+
+@cache
+def default_calibration() -> Calibration:
+    data = tomllib.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    return Calibration(
+        weights=tuple(float(w) for w in data["weights"]),
+        bias=float(data["bias"]),
+        likely=float(data["likely"]),
+        possible=float(data["possible"]),
+    )
 
 
 @dataclass(frozen=True)
 class Query:
+    """One expectation and every way of saying what evidence for it looks like."""
+
     code: str
     text: str
-    typical_evidence: Sequence[str] = ()
+    what_good_looks_like: str = ""
+    # The board's everyday wordings of what the expectation asks (the framework's `concepts`).
+    concepts: Sequence[str] = ()
+    # Passages reviewers quoted as evidence for it in earlier reviews.
+    accepted: Sequence[str] = ()
+
+
+# The features the calibration weighs, in order.
+FEATURES = (
+    "fused",  # reciprocal-rank fusion of the views, as a share of a first place in all of them
+    "best_view",  # the best view's BM25 as a share of a full match
+    "concept",  # the largest share of one concept's words the passage says
+    "text_cover",  # the share of the expectation text's weight the passage says
+    "accepted",  # how closely it says what a reviewer quoted before
+)
 
 
 @dataclass
 class Suggestion:
     passage: int  # index into the passages ranked
-    score: float  # 0 to 1
+    score: float  # the calibrated probability that a reviewer would quote it, 0 to 1
+    label: str = ""  # LIKELY, POSSIBLE or "" (shown only as a closest passage)
     # Where the passage's matching words are, as (start, end) character offsets.
     matched: list[tuple[int, int]] = field(default_factory=list)
+    features: tuple[float, ...] = ()
 
-    @property
-    def strong(self) -> bool:
-        return self.score >= STRONG
+
+@dataclass
+class _View:
+    weights: dict[str, float]
+    scores: dict[int, float]
+    ideal: float
 
 
 class PassageIndex:
     """A policy's passages, analysed once and ranked against any number of expectations."""
 
-    def __init__(self, passages: Sequence[str], vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self, passages: Sequence[str], vocabulary: Vocabulary | None = None, *, plain: bool = True
+    ) -> None:
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
+        # The same passages in plain stemmed words, for the view that does not merge synonyms:
+        # merging "questions, issues or concerns" into one idea also loses how much was said.
+        self.plain = PassageIndex(passages, Vocabulary(), plain=False) if plain else None
         self.units = [self.vocabulary.units(text) for text in passages]
         self.counts = [Counter(unit.term for unit in units) for units in self.units]
         self.lengths = [len(units) for units in self.units]
@@ -159,11 +217,14 @@ class PassageIndex:
         for index, counts in enumerate(self.counts):
             for term in counts:
                 self.postings[term].append(index)
+        self._idf: dict[str, float] = {}
 
     def idf(self, term: str) -> float:
-        found = len(self.postings.get(term, ()))
-        total = len(self.counts)
-        return math.log(1 + (total - found + 0.5) / (found + 0.5))
+        if term not in self._idf:
+            found = len(self.postings.get(term, ()))
+            total = len(self.counts)
+            self._idf[term] = math.log(1 + (total - found + 0.5) / (found + 0.5))
+        return self._idf[term]
 
     def _term_score(self, term: str, index: int) -> float:
         frequency = self.counts[index][term]
@@ -178,59 +239,144 @@ class PassageIndex:
                 scores[index] += weight * idf * self._term_score(term, index)
         return scores
 
-    def rank(self, query: Query, *, top: int = 3) -> list[Suggestion]:
-        """The best passages for one expectation, strongest first, with the words that matched."""
-        weights: Counter[str] = Counter()
-        for unit in self.vocabulary.units(query.text):
-            weights[unit.term] = 1.0
-        phrases = []
-        for phrase in query.typical_evidence:
-            terms = {unit.term for unit in self.vocabulary.units(phrase)}
-            phrases.append(terms)
-            for term in terms:
-                weights[term] = min(weights[term] + 0.5, 2.0)
-        scores = self.bm25(weights)
-        for index in scores:
-            scores[index] += self._phrase_bonus(index, phrases)
-        ideal = FULL_MATCH_SHARE * sum(weight * self.idf(term) for term, weight in weights.items())
-        best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:top]
-        return [
-            Suggestion(
-                passage=index,
-                score=round(min(1.0, raw / ideal), 3) if ideal else 0.0,
-                matched=[
-                    (unit.start, unit.end) for unit in self.units[index] if unit.term in weights
-                ],
-            )
-            for index, raw in best
-            if raw > 0
-        ]
+    def _view(self, weights: dict[str, float]) -> _View:
+        ideal = FULL_MATCH_SHARE * sum(w * self.idf(t) for t, w in weights.items())
+        return _View(weights, self.bm25(weights), ideal)
 
-    def _phrase_bonus(self, index: int, phrases: list[set[str]]) -> float:
+    def _weights(self, texts: Iterable[str]) -> dict[str, float]:
+        weights: Counter[str] = Counter()
+        for text in texts:
+            for term in self.vocabulary.terms(text):
+                weights[term] = min(weights[term] + 1.0, 2.0)
+        return dict(weights)
+
+    def _cover(self, index: int, terms: set[str]) -> float:
+        """The idf-weighted share of the terms that the passage says."""
+        total = sum(self.idf(term) for term in terms)
+        if not total:
+            return 0.0
         present = self.counts[index]
-        best = 0.0
-        for terms in phrases:
-            if len(terms) < 2:
-                continue
-            found = [term for term in terms if term in present]
-            coverage = len(found) / len(terms)
-            if len(found) >= 2 and coverage >= PHRASE_COVERAGE:
-                best = max(best, PHRASE_BONUS * coverage * sum(self.idf(term) for term in found))
-        return best
+        return sum(self.idf(term) for term in terms if term in present) / total
+
+    def features(self, query: Query) -> tuple[list[int], dict[int, tuple[float, ...]], set[str]]:
+        """Candidate passages for an expectation, fused best first, with their features."""
+        text_terms = self.vocabulary.terms(query.text)
+        concept_terms = [self.vocabulary.terms(concept) for concept in query.concepts]
+        concept_terms = [terms for terms in concept_terms if len(terms) >= 2]
+        views = [self._view(self._weights([query.text]))]
+        if query.what_good_looks_like:
+            views.append(self._view(self._weights([query.what_good_looks_like])))
+        if query.concepts:
+            views.append(self._view(self._weights(query.concepts)))
+        accepted_terms = [self.vocabulary.terms(q) for q in query.accepted[:ACCEPTED_KEPT]]
+        accepted_terms = [terms for terms in accepted_terms if terms]
+        accepted = self._accepted_scores(accepted_terms)
+        fused: dict[int, float] = defaultdict(float)
+        rankings = [view.scores for view in views]
+        if self.plain is not None:
+            rankings.append(self.plain.bm25(self.plain._weights([query.text])))
+        if accepted:
+            rankings.append(accepted)
+        for scores in rankings:
+            ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:VIEW_DEPTH]
+            for place, (index, score) in enumerate(ordered, start=1):
+                if score > 0:
+                    fused[index] += 1 / (RRF_K + place)
+        # The views an expectation has, so a passage first in all of them scores 1.
+        best_fused = len(rankings) / (RRF_K + 1)
+        features = {}
+        for index, value in fused.items():
+            best_view = max(
+                (
+                    min(1.0, view.scores.get(index, 0.0) / view.ideal)
+                    for view in views
+                    if view.ideal
+                ),
+                default=0.0,
+            )
+            concept = max((self._cover(index, terms) for terms in concept_terms), default=0.0)
+            features[index] = (
+                round(value / best_fused, 4),
+                round(best_view, 4),
+                round(concept, 4),
+                round(self._cover(index, text_terms), 4),
+                round(accepted.get(index, 0.0), 4),
+            )
+        ordered = sorted(fused, key=lambda index: (-fused[index], index))
+        # The note's wording is the board's prose ("the policy requires staff to ..."): marking
+        # its words in a passage would mark noise, so only the text, concepts and quotes are.
+        highlight = set().union(
+            text_terms, *(self.vocabulary.terms(c) for c in query.concepts), *accepted_terms
+        )
+        return ordered, features, highlight
+
+    def _accepted_scores(self, quotes: list[set[str]]) -> dict[int, float]:
+        """How closely each passage says one of the quotes: the best share of a quote's words."""
+        scores: dict[int, float] = {}
+        for terms in quotes:
+            candidates = {index for term in terms for index in self.postings.get(term, ())}
+            for index in candidates:
+                cover = self._cover(index, terms)
+                # A long passage that happens to hold a short quote's words says less than a match.
+                own = self.counts[index]
+                back = sum(1 for term in own if term in terms) / (len(own) or 1)
+                score = cover * (0.5 + 0.5 * back)
+                if score > scores.get(index, 0.0):
+                    scores[index] = score
+        return scores
+
+    def candidates(self, queries: Sequence[Query]) -> dict[str, tuple[list[int], dict, set[str]]]:
+        """Every expectation's candidate passages, fused best first, with their features."""
+        return {query.code: self.features(query) for query in queries}
+
+    def rank_all(
+        self, queries: Sequence[Query], *, top: int = 3, calibration: Calibration | None = None
+    ) -> dict[str, list[Suggestion]]:
+        """The best passages for each expectation, most likely first, with their matched words."""
+        calibration = calibration or default_calibration()
+        result = {}
+        for code, (ordered, features, highlight) in self.candidates(queries).items():
+            place = {index: n for n, index in enumerate(ordered)}
+            scored = sorted(
+                ((calibration.probability(features[index]), index) for index in ordered),
+                key=lambda item: (-item[0], place[item[1]]),
+            )
+            result[code] = [
+                Suggestion(
+                    passage=index,
+                    score=round(probability, 3),
+                    label=calibration.label(probability),
+                    matched=[
+                        (unit.start, unit.end)
+                        for unit in self.units[index]
+                        if unit.term in highlight
+                    ],
+                    features=features[index],
+                )
+                for probability, index in scored[:top]
+            ]
+        return result
 
 
 def rank_passages(
-    passages: Sequence[str], queries: Sequence[Query], *, top: int = 3
+    passages: Sequence[str],
+    queries: Sequence[Query],
+    *,
+    top: int = 3,
+    calibration: Calibration | None = None,
 ) -> dict[str, list[Suggestion]]:
     """For each expectation code, its best passages."""
-    index = PassageIndex(passages)
-    return {query.code: index.rank(query, top=top) for query in queries}
+    return PassageIndex(passages).rank_all(queries, top=top, calibration=calibration)
 
 
 def rank_plain_bm25(
     passages: Sequence[str], queries: Sequence[Query], *, top: int = 3
-) -> dict[str, list[Suggestion]]:
+) -> dict[str, list[int]]:
     """Plain BM25 on stemmed words of the expectation's text: the baseline the finder must beat."""
     index = PassageIndex(passages, Vocabulary())
-    plain = [Query(query.code, query.text) for query in queries]
-    return {query.code: index.rank(query, top=top) for query in plain}
+    result = {}
+    for query in queries:
+        scores = index.bm25(index._weights([query.text]))
+        ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        result[query.code] = [i for i, score in ordered[:top] if score > 0]
+    return result

@@ -8,12 +8,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from policies.models import PolicyVersion
-from policies.sandbox import run_inspection
-from policies.services import _stored_file_on_disk
+from policies.services import stored_file_on_disk
 from reviews.models import Framework
 
-from .models import EvidenceRun, ExpectationEvidence, Passage, passage_location
-from .ranking import SHOWN, Query, rank_passages, typical_evidence
+from .models import (
+    DismissedSuggestion,
+    EvidenceRun,
+    ExpectationEvidence,
+    Passage,
+    passage_location,
+    suggestions_demoted,
+)
+from .ranking import Query, rank_passages
+from .selectors import accepted_quotes
+from .structure import passages_of_file, passages_of_pages
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +55,26 @@ def evidence_prepare(*, version_id: int, framework_id: int) -> EvidenceRun | Non
             return run
         passages = _store_passages(version, result["passages"])
     expectations = list(framework.expectations.order_by("order"))
-    phrases = typical_evidence(framework.code)
+    accepted = accepted_quotes(framework_code=framework.code, version=version)
     ranked = rank_passages(
         [passage.text for passage in passages],
-        [Query(e.code, e.text, tuple(phrases.get(e.code, ()))) for e in expectations],
+        [
+            Query(
+                code=e.code,
+                text=e.text,
+                what_good_looks_like=e.what_good_looks_like,
+                concepts=tuple(e.concepts),
+                accepted=tuple(accepted.get(e.code, ())),
+            )
+            for e in expectations
+        ],
         top=SUGGESTIONS_KEPT,
     )
+    dismissed: dict[int, set[int]] = {}
+    for expectation_id, passage_id in DismissedSuggestion.objects.filter(
+        version=version
+    ).values_list("expectation_id", "passage_id"):
+        dismissed.setdefault(expectation_id, set()).add(passage_id)
     with transaction.atomic():
         run = EvidenceRun.objects.select_for_update().get(pk=run.pk)
         if run.status == EvidenceRun.Status.READY:
@@ -62,11 +84,13 @@ def evidence_prepare(*, version_id: int, framework_id: int) -> EvidenceRun | Non
             ExpectationEvidence(
                 run=run,
                 expectation=expectation,
-                suggestions=[
-                    _suggestion(passages[found.passage], found)
-                    for found in ranked[expectation.code]
-                    if found.score >= SHOWN
-                ],
+                suggestions=suggestions_demoted(
+                    [
+                        _suggestion(passages[found.passage], found)
+                        for found in ranked[expectation.code]
+                    ],
+                    dismissed.get(expectation.pk, set()),
+                ),
             )
             for expectation in expectations
         )
@@ -78,11 +102,17 @@ def evidence_prepare(*, version_id: int, framework_id: int) -> EvidenceRun | Non
 
 
 def _split_in_sandbox(version: PolicyVersion) -> dict:
+    if version.text_from_scan:
+        # A scan's text was read once, by OCR; its passages come from that text, not the image.
+        pages = version.pages.order_by("number").values_list("number", "text")
+        found = passages_of_pages(pages)
+        if not found:
+            return {"ok": False, "reason": "No passages could be read from the scan's text."}
+        return {"ok": True, "passages": found}
     if not version.file:
         return {"ok": False, "reason": "The policy's file is no longer stored."}
-    with _stored_file_on_disk(version) as path:
-        return run_inspection(
-            "passages",
+    with stored_file_on_disk(version) as path:
+        return passages_of_file(
             path,
             timeout_seconds=settings.POLICY_EXTRACT_TIMEOUT_SECONDS,
             memory_mb=settings.POLICY_PARSE_MEMORY_MB,
@@ -118,7 +148,7 @@ def _suggestion(passage: Passage, found) -> dict:
         "section": passage.section,
         "location": passage.location,
         "score": found.score,
-        "strong": found.strong,
+        "label": found.label,
         "matched": [list(span) for span in found.matched],
     }
 
@@ -136,7 +166,7 @@ def suggestion_from_split(item: dict, found) -> dict:
             kind=item.get("kind") or "paragraph",
         ),
         "score": found.score,
-        "strong": found.strong,
+        "label": found.label,
     }
 
 

@@ -5,24 +5,16 @@ PDF, and it is parsed only in a child process with limits on time, memory and wr
 """
 
 import contextlib
-import functools
 import hashlib
-import json
-import math
-import os
-import resource
-import subprocess
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
+
+from documents.sandbox import run_in_child
 
 from . import verification
 from .models import Outcome
 from .signing import SigningUnavailable, board_certificate
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 UNCHECKED = "unchecked"
 
@@ -63,45 +55,15 @@ def trusted_certificates() -> str:
     return "\n".join(sorted(pems))
 
 
-def _apply_limits(memory: int, cpu_seconds: int) -> None:
-    """Runs in the child between fork and exec: limits on memory, CPU, files and core dumps."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def _verify_in_child(data: bytes, trusted: str) -> dict:
-    timeout = settings.OUTCOME_CHECK_TIMEOUT_SECONDS
-    limits = functools.partial(
-        _apply_limits, settings.POLICY_PARSE_MEMORY_MB * 1024 * 1024, math.ceil(timeout) + 1
+    result = run_in_child(
+        "outcomes.verification",
+        stdin=data,
+        env={verification.TRUSTED_CERTIFICATES_ENV: trusted},
+        timeout_seconds=settings.OUTCOME_CHECK_TIMEOUT_SECONDS,
+        memory_mb=settings.POLICY_PARSE_MEMORY_MB,
     )
-    try:
-        completed = subprocess.run(
-            [sys.executable, "-m", "outcomes.verification"],
-            input=data,
-            capture_output=True,
-            timeout=timeout,
-            cwd=PROJECT_ROOT,
-            env={
-                "PATH": os.environ.get("PATH", os.defpath),
-                "LANG": "C.UTF-8",
-                "PYTHONPATH": str(PROJECT_ROOT),
-                "PYTHONDONTWRITEBYTECODE": "1",
-                verification.TRUSTED_CERTIFICATES_ENV: trusted,
-            },
-            preexec_fn=limits,
-            start_new_session=True,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return {"verdict": UNCHECKED}
-    if completed.returncode != 0:
-        return {"verdict": UNCHECKED}
-    try:
-        verdict = json.loads(completed.stdout)
-    except ValueError:
-        return {"verdict": UNCHECKED}
+    verdict = result.json()
     return verdict if isinstance(verdict, dict) else {"verdict": UNCHECKED}
 
 

@@ -10,13 +10,11 @@ issued once, downloaded with an audit event.
 import hashlib
 import logging
 import os
-import tempfile
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,6 +24,7 @@ from django.utils import dateformat, timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from reviews.answers import ANSWER_FIELDS
 from reviews.models import Review, SignOff
 from reviews.services.reviews import TransitionRefused
 
@@ -64,13 +63,8 @@ def outcome_content(review: Review) -> dict:
             {
                 "code": finding.expectation.code,
                 "text": finding.expectation.text,
-                "rating": finding.rating,
                 "rating_label": finding.get_rating_display() or "Not rated",
-                "evidence_quote": finding.evidence_quote,
-                "evidence_page": finding.evidence_page,
-                "evidence_section": finding.evidence_section,
-                "comment": finding.comment,
-                "not_applicable_reason": finding.not_applicable_reason,
+                **{field: getattr(finding, field) for field in ANSWER_FIELDS},
             }
         )
     sign_offs = [s for s in review.sign_offs.all() if s.round == review.round]
@@ -87,7 +81,7 @@ def outcome_content(review: Review) -> dict:
             "file_name": version.original_filename or version.download_name,
             "sha256": version.sha256,
             "owner": version.owner,
-            "document_date": version.document_date.isoformat() if version.document_date else "",
+            "document_date": version.document_date_as_given,
         },
         "framework": {
             "name": framework.name,
@@ -146,21 +140,11 @@ def outcome_prepare(*, review: Review, queue: bool = True) -> Outcome:
 
 
 def _store(data: bytes, name: str) -> str:
-    """Write to a temporary file beside the final one, then move it into place in one step."""
-    final = Path(default_storage.path(name))
-    final.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=final.parent, prefix=".rendering-")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
-        os.replace(temporary, final)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return name
+    """Store the signed PDF through the storage API, on disk or in a bucket; returns its name.
+
+    Storage never replaces a file (a taken name gets another), so each run keeps its own.
+    """
+    return Outcome.file.field.storage.save(name, ContentFile(data))
 
 
 def _test_delay() -> None:
@@ -265,7 +249,8 @@ def outcome_render(*, review_id: int) -> Outcome | None:
             )
         )
         if not won:
-            transaction.on_commit(lambda: default_storage.delete(name))
+            storage = Outcome.file.field.storage
+            transaction.on_commit(lambda: storage.delete(name))
             return Outcome.objects.get(pk=outcome.pk)
         issued = Review.objects.filter(pk=review.pk, state=State.SIGNED_OFF).update(
             state=State.OUTCOME_ISSUED, lock_version=F("lock_version") + 1

@@ -1,10 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 
 from audit.services import access_refused
+from config.request_limits import retry_later_response, server_slot
 from reviews.services.reviews import TransitionRefused
 
 from .checking import outcome_check
@@ -62,13 +65,34 @@ def outcome_retry_view(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def outcome_check_view(request):
-    """Open to anyone: is this PDF a genuine, unaltered outcome of this board?"""
+    """Open to anyone: is this PDF a genuine, unaltered outcome of this board?
+
+    Each check starts a parser child, so an address may make only a few a minute, and only a few
+    run at once on the server.
+    """
     result = None
     if request.method == "POST":
+        usage = get_usage(
+            request,
+            group="outcomes:check",
+            key="ip",
+            rate=settings.OUTCOME_CHECK_RATE,
+            method="POST",
+            increment=True,
+        )
+        if usage is not None and usage["should_limit"]:
+            return retry_later_response(request, "429.html", status=429, seconds=usage["time_left"])
         form = CheckForm(request.POST, request.FILES)
         if form.is_valid():
             uploaded = form.cleaned_data["file"]
-            result = outcome_check(data=uploaded.read())
+            with server_slot(
+                "outcome-check",
+                slots=settings.OUTCOME_CHECK_CONCURRENCY,
+                expiry_seconds=settings.OUTCOME_CHECK_TIMEOUT_SECONDS + 30,
+            ) as free:
+                if not free:
+                    return retry_later_response(request, "503.html", status=503, seconds=60)
+                result = outcome_check(data=uploaded.read())
             form = CheckForm()
     else:
         form = CheckForm()

@@ -1,10 +1,57 @@
+from dataclasses import dataclass
+from datetime import date
+
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .models import Agency, PolicyDocument
-from .services import VersionMetadata
+from .models import Agency, DatePrecision, PolicyDocument
+from .services import VersionMetadata, month_end
+
+
+@dataclass(frozen=True)
+class GivenDate:
+    """A date as the policy gives it: the day may be missing."""
+
+    date: date
+    precision: str
+
+    @property
+    def latest(self) -> date:
+        """The last day the date could mean."""
+        return month_end(self.date) if self.precision == DatePrecision.MONTH else self.date
+
+
+class FrontPageDateField(DateInputField):
+    """A GOV.UK date input that takes a full date or, as many front pages give, a month and
+    year only."""
+
+    def __init__(self, *, label: str, **kwargs):
+        super().__init__(label=label, require_all_fields=False, **kwargs)
+        name = label.removesuffix(" (optional)")
+        self._name = name
+        day, month, year = self.fields
+        day.required = False
+        self.error_messages["required"] = f"Enter the {name.lower()}"
+        month.error_messages["incomplete"] = f"{name} must include a month"
+        year.error_messages["incomplete"] = f"{name} must include a year"
+        for field in self.fields:
+            for validator in field.validators:
+                validator.message = f"{name} must be a real date"
+
+    def compress(self, data_list):
+        day, month, year = (list(data_list) + ["", "", ""])[:3]
+        if not (month and year):
+            return None
+        if len(year) != 4:
+            raise ValidationError(f"{self._name} must include a year with 4 numbers, like 2026")
+        try:
+            given = date(int(year), int(month), int(day) if day else 1)
+        except (ValueError, OverflowError):
+            raise ValidationError(f"{self._name} must be a real date") from None
+        return GivenDate(given, DatePrecision.DAY if day else DatePrecision.MONTH)
 
 
 class PolicyVersionForm(forms.Form):
@@ -22,10 +69,9 @@ class PolicyVersionForm(forms.Form):
         help_text="As written on the policy, for example 2.1.",
         error_messages={"required": "Enter the version shown on the policy"},
     )
-    document_date = DateInputField(
+    document_date = FrontPageDateField(
         label="Date of document",
-        help_text="For example, 27 3 2026",
-        require_all_fields=False,
+        help_text="For example, 27 3 2026. If the policy gives only a month, leave the day empty.",
     )
     classification = forms.CharField(
         label="Classification (optional)",
@@ -33,11 +79,13 @@ class PolicyVersionForm(forms.Form):
         required=False,
         help_text="For example OFFICIAL.",
     )
-    next_review_date = DateInputField(
+    next_review_date = FrontPageDateField(
         label="Next review date (optional)",
-        help_text="When the agency plans to review the policy, for example 1 4 2027",
+        help_text=(
+            "When the agency plans to review the policy, for example 1 4 2027, "
+            "or 4 2027 if the policy gives only a month."
+        ),
         required=False,
-        require_all_fields=False,
     )
     retention_period = forms.CharField(
         label="Retention period (optional)",
@@ -85,7 +133,7 @@ class PolicyVersionForm(forms.Form):
         cleaned = super().clean()
         document_date = cleaned.get("document_date")
         next_review = cleaned.get("next_review_date")
-        if document_date and next_review and next_review < document_date:
+        if document_date and next_review and next_review.latest < document_date.date:
             self.add_error(
                 "next_review_date", "Next review date must be after the date of document"
             )
@@ -93,12 +141,15 @@ class PolicyVersionForm(forms.Form):
 
     def metadata(self) -> VersionMetadata:
         data = self.cleaned_data
+        next_review = data.get("next_review_date")
         return VersionMetadata(
             owner=data["owner"],
             version_label=data["version_label"],
-            document_date=data["document_date"],
+            document_date=data["document_date"].date,
+            document_date_precision=data["document_date"].precision,
             classification=data["classification"],
-            next_review_date=data.get("next_review_date"),
+            next_review_date=next_review.date if next_review else None,
+            next_review_precision=next_review.precision if next_review else DatePrecision.DAY,
             retention_period=data["retention_period"],
         )
 

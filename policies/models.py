@@ -1,8 +1,13 @@
+import re
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.text import slugify
 
 
 class Agency(models.Model):
@@ -82,7 +87,23 @@ def version_upload_to(instance: "PolicyVersion", filename: str) -> str:
     return f"policies/{instance.document.agency_id}/{uuid.uuid4().hex}.{instance.extension}"
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date a policy's front page gives: "1 April 2014" or only "April 2014"."""
+
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+
+
+def date_as_given(value: date | None, precision: str) -> str:
+    if value is None:
+        return ""
+    return format_date(value, "F Y" if precision == DatePrecision.MONTH else "j F Y")
+
+
 class PolicyVersion(models.Model):
+    # More pages than any policy has: a larger count in a file is not believed.
+    MAX_PAGE_COUNT = 100_000
+
     class Status(models.TextChoices):
         CHECKING = "checking", "Checking"
         READY = "ready", "Ready"
@@ -110,14 +131,24 @@ class PolicyVersion(models.Model):
     # Front-page metadata agencies keep on a policy.
     owner = models.CharField("policy owner", max_length=200)
     version_label = models.CharField(max_length=50)
+    # A month-only date is stored as the first of the month; a month-only next review date as
+    # the last, because the review is not late until that month is over.
     document_date = models.DateField("date of document")
+    document_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     classification = models.CharField(max_length=100, blank=True)
     next_review_date = models.DateField(null=True, blank=True)
+    next_review_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     retention_period = models.CharField(max_length=200, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)
     rejection_reason = models.CharField(max_length=500, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
+    # The text was read from page images by OCR, so quotes may differ from the file.
+    text_from_scan = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["document", "-number"]
@@ -132,7 +163,7 @@ class PolicyVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document.title} v{self.number} ({self.version_label})"
+        return f"{self.document.title}, {self.name}"
 
     def get_absolute_url(self) -> str:
         return reverse("policies:version", args=[self.document_id, self.number])
@@ -142,8 +173,32 @@ class PolicyVersion(models.Model):
         return self.file_kind
 
     @property
+    def name(self) -> str:
+        """How people know this version: its label from the front page, else when it came."""
+        if self.version_label:
+            return f"version {self.version_label}"
+        uploaded = timezone.localtime(self.uploaded_at) if self.uploaded_at else None
+        return (
+            f"the version uploaded on {format_date(uploaded, 'j F Y')}" if uploaded else "a version"
+        )
+
+    @property
+    def document_date_as_given(self) -> str:
+        return date_as_given(self.document_date, self.document_date_precision)
+
+    @property
+    def next_review_as_given(self) -> str:
+        return date_as_given(self.next_review_date, self.next_review_precision)
+
+    @property
+    def is_past_review(self) -> bool:
+        return self.next_review_date is not None and self.next_review_date < timezone.localdate()
+
+    @property
     def download_name(self) -> str:
-        return f"policy-{self.document_id}-version-{self.number}.{self.extension}"
+        label = re.sub(r"[^A-Za-z0-9.]+", "-", self.version_label).strip("-.")
+        label = label or f"{timezone.localtime(self.uploaded_at):%Y-%m-%d}"
+        return f"{slugify(self.document.title) or 'policy'}-version-{label}.{self.extension}"
 
 
 class PolicyPage(models.Model):

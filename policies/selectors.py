@@ -1,7 +1,12 @@
 """Reads of policy data, always limited to what the person may see."""
 
+import re
 from datetime import timedelta
+from functools import lru_cache
 
+import snowballstemmer
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -40,9 +45,22 @@ def documents_for_user(user) -> QuerySet[PolicyDocument]:
 
 
 def versions_for_user(user) -> QuerySet[PolicyVersion]:
-    return PolicyVersion.objects.select_related("document__agency", "uploaded_by").filter(
-        document__in=documents_for_user(user).values("pk")
-    )
+    """Board admins see every version; agency members every version of their agency's
+    policies; reviewers and moderators only the versions under their reviews."""
+    versions = PolicyVersion.objects.select_related("document__agency", "uploaded_by")
+    if not user.is_authenticated:
+        return versions.none()
+    if user.is_board_admin:
+        return versions
+    visible = Q(document__agency_id__in=member_agency_ids(user))
+    if user.is_reviewer or user.is_moderator:
+        from reviews.models import Review
+
+        assigned = Review.objects.filter(Q(reviewer=user) | Q(moderator=user)).exclude(
+            state=Review.State.WITHDRAWN
+        )
+        visible |= Q(pk__in=assigned.values("policy_version"))
+    return versions.filter(visible)
 
 
 def document_list(*, user, agency_id: int | None = None, search: str = "") -> QuerySet:
@@ -64,6 +82,11 @@ def documents_past_review(*, user) -> QuerySet[PolicyDocument]:
         .filter(current_version__next_review_date__lt=timezone.localdate())
         .order_by("current_version__next_review_date", "agency__name")
     )
+
+
+def member_documents_past_review(*, user) -> QuerySet[PolicyDocument]:
+    """The policies of the person's own agencies that are past their review date."""
+    return documents_past_review(user=user).filter(agency_id__in=member_agency_ids(user))
 
 
 def _refuse(request, *, obj, agency) -> Exception:
@@ -102,10 +125,34 @@ def version_get_for_user(request, document_pk: int, number: int) -> PolicyVersio
 
 
 def version_pages(*, version: PolicyVersion, search: str = "") -> QuerySet[PolicyPage]:
+    """The version's pages, or those that contain the search's words in any form ("moderate"
+    finds "moderating") or its exact text."""
     pages = version.pages.order_by("number")
-    if search:
-        pages = pages.filter(text__icontains=search)
-    return pages
+    if not search:
+        return pages
+    exact = Q(text__icontains=search)
+    if connection.vendor == "postgresql":
+        return pages.annotate(words=SearchVector("text", config="english")).filter(
+            exact | Q(words=SearchQuery(search, config="english"))
+        )
+    # Elsewhere the same English stemmer runs here, over this one version's pages.
+    wanted = _stems(search)
+    texts = pages.values_list("pk", "text") if wanted else []
+    found = [pk for pk, text in texts if wanted <= _stems(text)]
+    return pages.filter(exact | Q(pk__in=found))
+
+
+_WORD = re.compile(r"\w+")
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def _stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(word) for word in _WORD.findall(text.lower())}
 
 
 def versions_stuck_checking(*, older_than_minutes: int = 15) -> QuerySet[PolicyVersion]:

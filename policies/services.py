@@ -5,6 +5,7 @@ import logging
 import os
 import shutil
 import tempfile
+from calendar import monthrange
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -19,9 +20,12 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from documents.child import run_document_action
+from documents.disarm import FAILED as DISARM_FAILED
+from documents.disarm import disarm_in_sandbox
+from documents.refusals import SCAN_TOO_LONG
 
-from .models import Agency, PolicyDocument, PolicyPage, PolicyVersion
-from .sandbox import run_inspection
+from .models import Agency, DatePrecision, PolicyDocument, PolicyPage, PolicyVersion
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +46,35 @@ class VersionMetadata:
     classification: str = ""
     next_review_date: date | None = None
     retention_period: str = ""
+    document_date_precision: str = DatePrecision.DAY
+    next_review_precision: str = DatePrecision.DAY
+
+    def stored_dates(self) -> dict:
+        """The dates as stored: a month-only date of document is the month's first day, a
+        month-only next review date its last, so the review is due when the month is over."""
+        document_date = self.document_date
+        next_review = self.next_review_date
+        if self.document_date_precision == DatePrecision.MONTH:
+            document_date = document_date.replace(day=1)
+        if next_review is not None and self.next_review_precision == DatePrecision.MONTH:
+            next_review = month_end(next_review)
+        return {
+            "document_date": document_date,
+            "document_date_precision": self.document_date_precision,
+            "next_review_date": next_review,
+            "next_review_precision": self.next_review_precision,
+        }
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=monthrange(day.year, day.month)[1])
+
+
+def page_count_bounded(value) -> int | None:
+    """A page count from a file, or None when it is not a believable number of pages."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= PolicyVersion.MAX_PAGE_COUNT else None
 
 
 def max_upload_bytes() -> int:
@@ -80,6 +113,49 @@ def _duplicate_of(*, agency: Agency, sha256: str) -> PolicyVersion | None:
         .exclude(status=PolicyVersion.Status.REJECTED)
         .first()
     )
+
+
+def _already_uploaded(duplicate: PolicyVersion) -> str:
+    uploaded = f"{timezone.localtime(duplicate.uploaded_at):%-d %B %Y}"
+    return (
+        f"This file is already uploaded as {duplicate.name} of "
+        f"“{duplicate.document.title}” (uploaded on {uploaded}), "
+        "so it was not stored again."
+    )
+
+
+def policy_file_disarm(
+    *, path: str, kind: str, sha256: str, agency: Agency, refuse
+) -> tuple[str, list[str]]:
+    """Take active content out of the checked file at path, in place, before it is stored.
+
+    Returns the sha256 of what will be stored and what was removed, in words; a file with
+    nothing to remove is left exactly as uploaded. The work runs in a sandboxed child.
+    """
+    handle, disarmed_path = tempfile.mkstemp(prefix="policy-disarmed-")
+    os.close(handle)
+    try:
+        disarmed = disarm_in_sandbox(
+            path,
+            disarmed_path,
+            kind,
+            timeout_seconds=settings.POLICY_CHECK_TIMEOUT_SECONDS,
+            memory_mb=settings.POLICY_PARSE_MEMORY_MB,
+            max_file_mb=2 * settings.POLICY_UPLOAD_MAX_MB,
+        )
+        if not disarmed.ok:
+            raise refuse(DISARM_FAILED)
+        if not disarmed.removed:
+            return sha256, []
+        shutil.copyfile(disarmed_path, path)
+    finally:
+        os.unlink(disarmed_path)
+    sha256 = _sha256(path)
+    # The same file uploaded before was stored disarmed, under the disarmed copy's sha256.
+    duplicate = _duplicate_of(agency=agency, sha256=sha256)
+    if duplicate is not None:
+        raise refuse(_already_uploaded(duplicate))
+    return sha256, disarmed.removed
 
 
 def _refuse(*, request, by, agency, reason: str, filename: str, document=None) -> UploadRefused:
@@ -133,11 +209,8 @@ def policy_version_upload(
         sha256 = _sha256(path)
         duplicate = _duplicate_of(agency=agency, sha256=sha256)
         if duplicate is not None:
-            raise refuse(
-                f"This file is already uploaded as version {duplicate.number} of "
-                f"“{duplicate.document.title}”, so it was not stored again."
-            )
-        result = run_inspection(
+            raise refuse(_already_uploaded(duplicate))
+        result = run_document_action(
             "inspect",
             path,
             timeout_seconds=settings.POLICY_CHECK_TIMEOUT_SECONDS,
@@ -145,6 +218,9 @@ def policy_version_upload(
         )
         if not result.get("ok"):
             raise refuse(result.get("reason") or "The file could not be checked.")
+        sha256, removed = policy_file_disarm(
+            path=path, kind=result["kind"], sha256=sha256, agency=agency, refuse=refuse
+        )
 
         stored_name = None
         try:
@@ -164,15 +240,14 @@ def policy_version_upload(
                     media_type=result["media_type"],
                     original_filename=filename[:255],
                     sha256=sha256,
-                    size=uploaded_file.size,
-                    page_count=result.get("page_count"),
+                    size=os.path.getsize(path),
+                    page_count=page_count_bounded(result.get("page_count")),
                     uploaded_by=by,
                     owner=metadata.owner,
                     version_label=metadata.version_label,
-                    document_date=metadata.document_date,
                     classification=metadata.classification,
-                    next_review_date=metadata.next_review_date,
                     retention_period=metadata.retention_period,
+                    **metadata.stored_dates(),
                 )
                 with open(path, "rb") as f:
                     version.file.save("upload", File(f), save=False)
@@ -184,8 +259,10 @@ def policy_version_upload(
                     actor=by,
                     agency=agency,
                     obj=version,
-                    detail={"sha256": sha256, "size": version.size},
+                    detail={"sha256": sha256, "size": version.size, "removed": removed},
                 )
+                # Not stored on the version: for the page that says what was taken out.
+                version.removed_content = removed
                 version_id = version.pk
                 transaction.on_commit(lambda: _queue_extraction(version_id))
         except IntegrityError:
@@ -207,7 +284,7 @@ def _queue_extraction(version_id: int) -> None:
 
 
 @contextmanager
-def _stored_file_on_disk(version: PolicyVersion):
+def stored_file_on_disk(version: PolicyVersion):
     """A local path to a stored file, copying from remote storage when there is no local path."""
     try:
         yield version.file.path
@@ -226,13 +303,8 @@ def policy_version_extract_text(*, version_id: int) -> PolicyVersion | None:
     version = PolicyVersion.objects.select_related("document").filter(pk=version_id).first()
     if version is None or version.status != PolicyVersion.Status.CHECKING:
         return version
-    with _stored_file_on_disk(version) as path:
-        result = run_inspection(
-            "extract",
-            path,
-            timeout_seconds=settings.POLICY_EXTRACT_TIMEOUT_SECONDS,
-            memory_mb=settings.POLICY_PARSE_MEMORY_MB,
-        )
+    with stored_file_on_disk(version) as path:
+        result = _read_text(path)
     with transaction.atomic():
         version = (
             PolicyVersion.objects.select_for_update()
@@ -253,10 +325,13 @@ def policy_version_extract_text(*, version_id: int) -> PolicyVersion | None:
                 )
                 for page in result["pages"]
             )
-            version.page_count = result.get("page_count") or len(result["pages"])
+            version.page_count = page_count_bounded(result.get("page_count")) or len(
+                result["pages"]
+            )
             version.status = PolicyVersion.Status.READY
             version.checked_at = timezone.now()
-            version.save(update_fields=["page_count", "status", "checked_at"])
+            version.text_from_scan = bool(result.get("from_scan"))
+            version.save(update_fields=["page_count", "status", "checked_at", "text_from_scan"])
             _make_current_if_newest(version)
             transaction.on_commit(partial(_queue_evidence, version.pk))
             audit_record(
@@ -283,6 +358,32 @@ def policy_version_extract_text(*, version_id: int) -> PolicyVersion | None:
             storage = PolicyVersion.file.field.storage
             transaction.on_commit(lambda: storage.delete(stored_name))
     return version
+
+
+def _read_text(path: str) -> dict:
+    """The file's text page by page, its scanned pages read by OCR; or why it cannot be read."""
+    result = run_document_action(
+        "extract",
+        path,
+        timeout_seconds=settings.POLICY_EXTRACT_TIMEOUT_SECONDS,
+        memory_mb=settings.POLICY_PARSE_MEMORY_MB,
+    )
+    scanned = [page for page in result.get("scanned_pages") or [] if isinstance(page, int)]
+    if not result.get("ok") or not scanned:
+        return result
+    if len(scanned) > settings.POLICY_OCR_MAX_PAGES:
+        reason = SCAN_TOO_LONG.format(count=len(scanned), limit=settings.POLICY_OCR_MAX_PAGES)
+        return {"ok": False, "reason": reason}
+    read_by_ocr = run_document_action(
+        "ocr",
+        path,
+        ",".join(str(page) for page in scanned),
+        timeout_seconds=settings.POLICY_OCR_TIMEOUT_SECONDS,
+        memory_mb=settings.POLICY_PARSE_MEMORY_MB,
+    )
+    has_text = any(page.get("paragraphs") for page in result.get("pages") or [])
+    # A policy with text of its own is kept even when its scanned pages cannot be read.
+    return result if has_text and not read_by_ocr.get("ok") else read_by_ocr
 
 
 def _queue_evidence(version_id: int) -> None:

@@ -4,6 +4,8 @@ from django.db import InterfaceError, OperationalError
 
 from .services import policy_version_extract_text
 
+_READING_SECONDS = settings.POLICY_EXTRACT_TIMEOUT_SECONDS + settings.POLICY_OCR_TIMEOUT_SECONDS
+
 
 @shared_task(
     acks_late=True,
@@ -12,11 +14,13 @@ from .services import policy_version_extract_text
     retry_backoff=True,
     retry_backoff_max=300,
     max_retries=8,
-    soft_time_limit=settings.POLICY_EXTRACT_TIMEOUT_SECONDS + 30,
-    time_limit=settings.POLICY_EXTRACT_TIMEOUT_SECONDS + 60,
+    # Reading the text, then reading any scanned pages by OCR, each within its own sandbox limit.
+    soft_time_limit=_READING_SECONDS + 30,
+    time_limit=_READING_SECONDS + 60,
 )
 def policy_version_extract(version_id: int) -> None:
-    """Extract a new policy version's text; a version already checked is left as it is."""
+    """Extract a new policy version's text, reading scanned pages by OCR; a version already
+    checked is left as it is."""
     policy_version_extract_text(version_id=version_id)
 
 

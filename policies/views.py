@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from audit.services import access_refused, audit_record
 from . import selectors
 from .forms import NewPolicyForm, PageSearchForm, PolicyVersionForm
 from .models import Agency, PolicyVersion
+from .rules import member_agency_ids
 from .services import UploadRefused, policy_version_upload
 
 
@@ -26,7 +28,10 @@ def policy_list(request):
     search = request.GET.get("q", "").strip()[:200]
     documents = selectors.document_list(user=request.user, agency_id=agency_id, search=search)
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
-    can_upload = any(request.user.has_perm("policies.upload_to_agency", a) for a in agencies)
+    can_upload = any(may_upload(request.user, a) for a in agencies)
+    past_review = 0
+    if member_agency_ids(request.user):
+        past_review = selectors.member_documents_past_review(user=request.user).count()
     return render(
         request,
         "policies/policy_list.html",
@@ -36,8 +41,15 @@ def policy_list(request):
             "agency_id": agency_id,
             "search": search,
             "can_upload": can_upload,
+            "past_review": past_review,
         },
     )
+
+
+def may_upload(user, agency) -> bool:
+    """Only an agency's own members upload its policies. The rule is tested itself, not through
+    user.has_perm, which grants a superuser every permission."""
+    return rules.has_perm("policies.upload_to_agency", user, agency)
 
 
 def _upload_agencies(user):
@@ -45,7 +57,7 @@ def _upload_agencies(user):
     allowed = [
         agency.pk
         for agency in selectors.agencies_for_user(user).filter(is_active=True)
-        if user.has_perm("policies.upload_to_agency", agency)
+        if may_upload(user, agency)
     ]
     return Agency.objects.filter(pk__in=allowed).order_by("name")
 
@@ -92,25 +104,39 @@ def _upload(request, form, **where) -> PolicyVersion | None:
         form.add_error("file", refusal.reason)
         return None
     messages.success(request, "Uploaded. We are checking the file and reading its text.")
+    if version.removed_content:
+        messages.info(
+            request,
+            f"We removed {'; '.join(version.removed_content)} before storing it, "
+            "so it cannot run on reviewers’ computers.",
+        )
     return version
 
 
 @login_required
 def document_detail(request, pk: int):
     document = selectors.document_get_for_user(request, pk)
-    versions = document.versions.select_related("uploaded_by").order_by("-number")
-    can_upload = request.user.has_perm("policies.upload_to_agency", document.agency)
+    # Reviewers and moderators see only the versions under their own reviews.
+    versions = (
+        selectors.versions_for_user(request.user)
+        .filter(document=document)
+        .select_related("uploaded_by")
+        .order_by("-number")
+    )
+    page = Paginator(versions, 50).get_page(request.GET.get("page"))
+    current = versions.filter(pk=document.current_version_id).first()
+    can_upload = may_upload(request.user, document.agency)
     return render(
         request,
         "policies/document_detail.html",
-        {"document": document, "versions": versions, "can_upload": can_upload},
+        {"document": document, "page": page, "current": current, "can_upload": can_upload},
     )
 
 
 @login_required
 def version_new(request, pk: int):
     document = selectors.document_get_for_user(request, pk)
-    if not request.user.has_perm("policies.upload_to_agency", document.agency):
+    if not may_upload(request.user, document.agency):
         raise access_refused(
             request,
             obj=document,
@@ -154,6 +180,7 @@ def version_detail(request, pk: int, number: int):
         {
             "version": version,
             "document": version.document,
+            "is_current": version.pk == version.document.current_version_id,
             "page": page,
             "search_form": search_form,
             "search": search,

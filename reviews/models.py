@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from .answers import review_reference
+
 
 class Framework(models.Model):
     """One published version of a checklist. A published version never changes."""
@@ -55,6 +57,9 @@ class Expectation(models.Model):
     order = models.PositiveIntegerField()
     text = models.TextField()
     what_good_looks_like = models.TextField(blank=True)
+    # Everyday wordings of what the expectation asks, kept by the board in the framework's data
+    # file: the evidence finder looks for passages that say any of them.
+    concepts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["framework", "order"]
@@ -182,7 +187,7 @@ class Review(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"PR-{self.assigned_at:%Y}-{self.pk:05d}"
+        return review_reference(assigned_at=self.assigned_at, pk=self.pk)
 
     @property
     def is_editable(self) -> bool:

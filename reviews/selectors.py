@@ -1,15 +1,16 @@
 """Reads of reviews, always limited to what the person may see."""
 
-import functools
+from datetime import date
 
-from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from audit.services import access_refused
 from policies.rules import member_agency_ids
 
+from .answers import ANSWER_FIELDS
 from .models import Finding, Review, ReviewCycle
 
 
@@ -39,52 +40,44 @@ def review_to_edit(user, pk: int) -> Review | None:
     )
 
 
-@functools.cache
-def _review_step_query(vendor: str) -> tuple[str, list[str], list[tuple[int, list, object]]]:
-    """The SQL of `review_step_to_show`, the review's attribute names, and the conversions
-    this database needs (none on PostgreSQL; dates and times on SQLite)."""
-    fields = Review._meta.concrete_fields
-    version_model = Review._meta.get_field("policy_version").related_model
-    document_model = version_model._meta.get_field("document").related_model
-    agency_model = Review._meta.get_field("agency").related_model
-    states = ", ".join(["%s"] * len(Review.EDITABLE_STATES))
-    sql = (
-        f"SELECT {', '.join('r.' + field.column for field in fields)}, "  # noqa: S608
-        "a.name, d.title, v.sha256 "
-        f"FROM {Review._meta.db_table} r "
-        f"JOIN {agency_model._meta.db_table} a ON a.id = r.agency_id "
-        f"JOIN {version_model._meta.db_table} v ON v.id = r.policy_version_id "
-        f"JOIN {document_model._meta.db_table} d ON d.id = v.document_id "
-        f"WHERE r.id = %s AND r.reviewer_id = %s AND r.state IN ({states})"
+def review_for_step(user, pk: int) -> Review | None:
+    """`review_to_edit` for showing a step: the review's own columns and only what the step's
+    page shows of its agency and policy version."""
+    return (
+        Review.objects.select_related("agency", "policy_version__document")
+        .only(
+            *(field.attname for field in Review._meta.concrete_fields),
+            "agency__name",
+            "policy_version__document_id",
+            "policy_version__number",
+            "policy_version__version_label",
+            "policy_version__sha256",
+            "policy_version__status",
+            "policy_version__page_count",
+            "policy_version__document__title",
+        )
+        .filter(pk=pk, reviewer_id=user.pk, state__in=Review.EDITABLE_STATES)
+        .first()
     )
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col(Review._meta.db_table)
-        found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-        if found:
-            converters.append((index, found, column))
-    return sql, [field.attname for field in fields], converters
 
 
-def review_step_to_show(user, pk: int) -> Review | None:
-    """`review_to_edit` for showing a saved step, with only what the step's page shows beside
-    the review's own columns: `agency_name`, `document_title` and `version_sha256`.
-
-    Written in SQL because every view of a review step runs it, and the ORM takes longer to
-    build this three-table join than the database takes to run it."""
-    sql, names, converters = _review_step_query(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk, user.pk, *(str(state) for state in Review.EDITABLE_STATES)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row[: len(names)])
-    for index, found, column in converters:
-        for converter in found:
-            values[index] = converter(values[index], column, connection)
-    review = Review.from_db(connection.alias, names, values)
-    review.agency_name, review.document_title, review.version_sha256 = row[len(names) :]
-    return review
+def step_findings(*, review: Review, number: int) -> list[Finding]:
+    """A step's findings with their expectations, in the framework's order: one query."""
+    return list(
+        review.findings.filter(expectation__section__number=number)
+        .select_related("expectation__section")
+        .only(
+            *ANSWER_FIELDS,
+            "carried_forward",
+            "review_id",
+            "expectation__code",
+            "expectation__text",
+            "expectation__what_good_looks_like",
+            "expectation__section__number",
+            "expectation__section__title",
+        )
+        .order_by("expectation__order")
+    )
 
 
 def review_get_for_user(request, pk: int) -> Review:
@@ -175,11 +168,38 @@ def my_reviews(*, user) -> QuerySet[Review]:
 def reviews_to_moderate(*, user) -> QuerySet[Review]:
     return (
         reviews_for_user(user)
-        .select_related("reviewer")
+        .select_related("reviewer", "cycle")
         .filter(moderator=user)
         .exclude(state=Review.State.WITHDRAWN)
         .order_by("-state", "due_on", "pk")
     )
+
+
+def reviews_for_board(
+    *,
+    user,
+    cycle: ReviewCycle | None = None,
+    state: str = "",
+    agency=None,
+    reviewer=None,
+    overdue: bool = False,
+    today: date | None = None,
+) -> QuerySet[Review]:
+    """Every review a board admin may see, filtered; overdue means still with the reviewer
+    after its due date."""
+    reviews = reviews_for_user(user).select_related("cycle", "reviewer")
+    if cycle is not None:
+        reviews = reviews.filter(cycle=cycle)
+    if state:
+        reviews = reviews.filter(state=state)
+    if agency is not None:
+        reviews = reviews.filter(agency=agency)
+    if reviewer is not None:
+        reviews = reviews.filter(reviewer=reviewer)
+    if overdue:
+        today = today or timezone.localdate()
+        reviews = reviews.filter(state__in=Review.EDITABLE_STATES, due_on__lt=today)
+    return reviews.order_by("-cycle__opens_on", "cycle__name", "agency__name", "pk")
 
 
 def cycles_for_admin() -> QuerySet[ReviewCycle]:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Case, F, QuerySet, Value, When
+from django.utils import timezone
 
 from policies.models import Agency, PolicyDocument, PolicyVersion
 
@@ -67,6 +68,20 @@ def cycle_scope(cycle: ReviewCycle) -> list[ScopeRow]:
         ScopeRow(agency=agency, policy_version=versions.get(agency.pk), review=live.get(agency.pk))
         for agency in agencies
     ]
+
+
+def cycle_has_closed(cycle: ReviewCycle) -> bool:
+    """A cycle is closed from the day after its closing date; until then its scope may change."""
+    return cycle.closes_on < timezone.localdate()
+
+
+def agencies_to_add(cycle: ReviewCycle) -> QuerySet[Agency]:
+    """Active agencies not yet in the cycle's scope."""
+    return (
+        Agency.objects.filter(is_active=True)
+        .exclude(pk__in=cycle.agencies.values("pk"))
+        .order_by("name")
+    )
 
 
 def cycle_withdrawn_reviews(cycle: ReviewCycle) -> QuerySet[Review]:

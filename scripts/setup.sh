@@ -8,6 +8,10 @@ need_apt=()
 ldconfig -p | grep -q 'libmagic.so.1' || need_apt+=(libmagic1)
 ldconfig -p | grep -q 'libpango-1.0.so.0' || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v pdfsig >/dev/null || need_apt+=(poppler-utils)
+# Scanned policies are read by OCRmyPDF with Tesseract's English model.
+command -v ocrmypdf >/dev/null || need_apt+=(ocrmypdf)
+command -v tesseract >/dev/null || need_apt+=(tesseract-ocr)
+[ -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || need_apt+=(tesseract-ocr-eng)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 if [[ "${WITH_BROWSER:-0}" == "1" ]]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
@@ -31,7 +35,9 @@ if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
   touch "$stamp"
 fi
 
-if [[ "${WITH_BROWSER:-0}" == "1" && ! -f node_modules/axe-core/axe.min.js ]]; then
-  # axe-core checks pages for accessibility problems in the browser tests.
+if [[ "${WITH_BROWSER:-0}" == "1" ]] &&
+  [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  # axe-core checks pages for accessibility problems in the browser tests; oidc-provider is the
+  # OpenID provider the sign-in tests start.
   npm ci --no-audit --no-fund --loglevel=error
 fi

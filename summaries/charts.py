@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reviews.models import Finding
 
-from .figures import RATINGS, ExpectationRow, HeatMap
+from .figures import RATINGS, ExpectationRow, HeatMap, common_gaps
 
 R = Finding.Rating
 # rating: (fill, text colour, pattern stroke, short label)
@@ -106,15 +106,18 @@ def ratings_chart(rows: list[ExpectationRow], *, prefix: str = "ratings") -> Saf
             f"{row.total}</text>"
         )
     height = top + len(rows) * (bar_height + gap)
-    gaps = sorted(rows, key=lambda r: -r.gaps)[:3]
+    gaps = common_gaps(rows, limit=3)
     desc = (
         f"Stacked bars for {len(rows)} expectations showing how many counted reviews rated each "
         "one Met, Partially met, Not met or Not applicable. "
         + (
-            "Most gaps: "
-            + "; ".join(f"{r.code} with {r.gaps} partially met or not met" for r in gaps if r.gaps)
+            "Most serious gaps: "
+            + "; ".join(
+                f"{r.code} with {r.not_met} not met and {r.partially_met} partially met"
+                for r in gaps
+            )
             + "."
-            if any(r.gaps for r in gaps)
+            if gaps
             else "No gaps."
         )
         + " The table of ratings per expectation gives every number."

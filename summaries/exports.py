@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outcomes.rendering import html_to_pdf
+from reviews.answers import ANSWER_FIELDS, review_reference
 from reviews.models import Finding, Review
 
 from . import charts, figures
@@ -84,8 +85,33 @@ EXPECTATION_COLUMNS = [
 ]
 
 
-def _reference(assigned_at: datetime, pk: int) -> str:
-    return f"PR-{assigned_at:%Y}-{pk:05d}"
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP: CSV
+# injection), e.g. a comment "=HYPERLINK(...)" or "=cmd|' /C calc'!A0".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A CSV cell that no spreadsheet program runs: text that could start a formula gets a
+    leading apostrophe, which they show as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def xlsx_cells(ws, row: list) -> list:
+    """A workbook row whose text is always text: openpyxl would store "=..." as a formula."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in row:
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell = WriteOnlyCell(ws, value=value)
+            cell.data_type = "s"
+            # Excel keeps a quote-prefixed cell as text even when someone edits it.
+            cell.quotePrefix = True
+            value = cell
+        cells.append(value)
+    return cells
 
 
 def _local_date(value: datetime | None):
@@ -107,12 +133,7 @@ def finding_rows(cycles) -> Iterator[list]:
             "review__policy_version__version_label",
             "review__signed_off_at",
             "expectation__code",
-            "rating",
-            "evidence_quote",
-            "evidence_page",
-            "evidence_section",
-            "comment",
-            "not_applicable_reason",
+            *ANSWER_FIELDS,  # the rating first, then the rest as saved
         )
     )
     sectors = dict(_sectors())
@@ -124,7 +145,7 @@ def finding_rows(cycles) -> Iterator[list]:
             cycle,
             agency,
             sectors.get(sector, sector),
-            _reference(assigned_at, review_id),
+            review_reference(assigned_at=assigned_at, pk=review_id),
             title,
             label,
             _local_date(signed_off),
@@ -165,7 +186,7 @@ def action_rows(cycles) -> Iterator[list]:
         yield [
             cycle,
             agency,
-            _reference(assigned_at, review_id),
+            review_reference(assigned_at=assigned_at, pk=review_id),
             code,
             RATING_LABELS.get(rating, rating),
             text,
@@ -222,7 +243,7 @@ def agency_rows(cycles) -> Iterator[list]:
             cycle,
             agency,
             sectors.get(sector, sector),
-            _reference(assigned_at, pk),
+            review_reference(assigned_at=assigned_at, pk=pk),
             STATE_LABELS.get(state, state),
             OUTCOME_LABELS.get(outcome, ""),
             *row[7:],
@@ -280,13 +301,13 @@ def write_xlsx(path, *, summary: figures.Summary, progress: Progress) -> None:
             header.append(cell)
         ws.append(header)
         for index, row in enumerate(rows, 1):
-            ws.append(row)
+            ws.append(xlsx_cells(ws, row))
             if step is not None and index % CHUNK == 0:
                 step(index)
 
     ws = workbook.create_sheet("Summary")
     for row in summary_rows(summary):
-        ws.append(row)
+        ws.append(xlsx_cells(ws, row))
     progress(10)
     agencies = figures.counted_reviews(cycles).count()
     sheet("Agencies", AGENCY_COLUMNS, agency_rows(cycles), count=agencies)
@@ -321,7 +342,7 @@ def write_csv(path, *, summary: figures.Summary, progress: Progress) -> None:
         writer = csv.writer(out)
         writer.writerow(FINDING_COLUMNS)
         for index, row in enumerate(finding_rows(summary.cycles), 1):
-            writer.writerow(["" if value is None else value for value in row])
+            writer.writerow(["" if value is None else csv_safe(value) for value in row])
             if index % CHUNK == 0:
                 progress(int(90 * index / max(total, 1)))
 

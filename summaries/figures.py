@@ -23,6 +23,11 @@ RATINGS = [
     (Finding.Rating.NOT_APPLICABLE, "Not applicable"),
 ]
 GAP_RATINGS = (Finding.Rating.PARTIALLY_MET, Finding.Rating.NOT_MET)
+# How much each gap weighs when ranking the most common gaps: a Not met is the more serious.
+GAP_WEIGHTS = {Finding.Rating.NOT_MET: 2, Finding.Rating.PARTIALLY_MET: 1}
+# Fewer agencies than this counted in both cycles and a change would describe one or two
+# agencies rather than the board, so none is shown.
+MIN_AGENCIES_TO_COMPARE = 3
 
 
 def cycles_of_year(year: int) -> QuerySet[ReviewCycle]:
@@ -61,8 +66,9 @@ class Coverage:
             ("Assigned, not started", self.not_started),
             ("In progress (including returned)", self.in_progress),
             ("Submitted, waiting for moderation", self.submitted),
-            ("Signed off", self.signed_off),
+            ("Signed off, outcome not yet issued", self.signed_off),
             ("Outcome issued", self.outcome_issued),
+            ("Counted in these figures (signed off or outcome issued)", self.counted),
             ("Overdue", self.overdue),
         ]
 
@@ -99,6 +105,18 @@ class ExpectationRow:
     @property
     def gaps(self) -> int:
         return sum(self.counts.get(r, 0) for r in GAP_RATINGS)
+
+    @property
+    def gap_score(self) -> int:
+        return sum(self.counts.get(r, 0) * weight for r, weight in GAP_WEIGHTS.items())
+
+    @property
+    def not_met(self) -> int:
+        return self.counts.get(Finding.Rating.NOT_MET, 0)
+
+    @property
+    def partially_met(self) -> int:
+        return self.counts.get(Finding.Rating.PARTIALLY_MET, 0)
 
     @property
     def applicable(self) -> int:
@@ -148,8 +166,10 @@ def ratings_by_expectation(cycles) -> list[ExpectationRow]:
 
 
 def common_gaps(rows: list[ExpectationRow], *, limit: int = 5) -> list[ExpectationRow]:
+    """Expectations ranked by severity: each Not met weighs 2 and each Partially met 1; a tie goes
+    to the one with more Not met, then to the framework's order."""
     with_gaps = [r for r in rows if r.gaps]
-    return sorted(with_gaps, key=lambda r: (-r.gaps, r.order))[:limit]
+    return sorted(with_gaps, key=lambda r: (-r.gap_score, -r.not_met, r.order))[:limit]
 
 
 @dataclass
@@ -209,10 +229,11 @@ class Change:
         return round(self.after - self.before, 1)
 
 
-def _met_by(cycles, key: str) -> dict:
-    """Per value of `key`, the percentage of applicable findings rated Met."""
+def _met_by(cycles, key: str, agency_ids) -> dict:
+    """Per value of `key`, the percentage of applicable findings rated Met, of these agencies."""
     rows = (
         counted_findings(cycles)
+        .filter(review__agency_id__in=agency_ids)
         .exclude(rating="")
         .values(key)
         .annotate(
@@ -226,15 +247,34 @@ def _met_by(cycles, key: str) -> dict:
     }
 
 
-def change_since(cycles, previous) -> tuple[list[Change], list[Change]]:
-    """Per expectation and per agency: the share of applicable findings met, before and now."""
+@dataclass
+class Comparison:
+    """Change since the previous cycle, counting only agencies counted in both."""
+
+    agencies: int = 0
+    by_expectation: list[Change] = field(default_factory=list)
+    by_agency: list[Change] = field(default_factory=list)
+    minimum: int = MIN_AGENCIES_TO_COMPARE
+
+    @property
+    def shown(self) -> bool:
+        return self.agencies >= self.minimum
+
+
+def change_since(cycles, previous) -> Comparison:
+    """Per expectation and per agency: the share of applicable findings met, before and now,
+    of the agencies counted in both, so that like is compared with like."""
     if not previous:
-        return [], []
-    after_e, before_e = _met_by(cycles, "expectation__code"), _met_by(previous, "expectation__code")
-    after_a, before_a = (
-        _met_by(cycles, "review__agency__name"),
-        _met_by(previous, "review__agency__name"),
+        return Comparison()
+    both = set(counted_reviews(cycles).values_list("agency_id", flat=True)) & set(
+        counted_reviews(previous).values_list("agency_id", flat=True)
     )
+    if len(both) < MIN_AGENCIES_TO_COMPARE:
+        return Comparison(agencies=len(both))
+    after_e = _met_by(cycles, "expectation__code", both)
+    before_e = _met_by(previous, "expectation__code", both)
+    after_a = _met_by(cycles, "review__agency__name", both)
+    before_a = _met_by(previous, "review__agency__name", both)
     order = {r.code: r.order for r in _expectation_rows(cycles).values()}
     by_expectation = [
         Change(label=code, before=before_e.get(code), after=after_e.get(code))
@@ -244,7 +284,7 @@ def change_since(cycles, previous) -> tuple[list[Change], list[Change]]:
         Change(label=name, before=before_a.get(name), after=after_a.get(name))
         for name in sorted(set(after_a) | set(before_a))
     ]
-    return by_expectation, by_agency
+    return Comparison(agencies=len(both), by_expectation=by_expectation, by_agency=by_agency)
 
 
 @dataclass
@@ -290,14 +330,24 @@ class Summary:
     gaps: list[ExpectationRow]
     heat_map: HeatMap
     previous: list[ReviewCycle]
-    change_by_expectation: list[Change]
-    change_by_agency: list[Change]
+    change: Comparison
     actions: ActionFigures
+    # What the scope is: "cycle" or "year", as in "change since the previous cycle".
+    period: str = "cycle"
+
+    @property
+    def change_by_expectation(self) -> list[Change]:
+        return self.change.by_expectation
+
+    @property
+    def change_by_agency(self) -> list[Change]:
+        return self.change.by_agency
 
 
-def summary_of(*, cycles: list[ReviewCycle], title: str, previous: list[ReviewCycle]) -> Summary:
+def summary_of(
+    *, cycles: list[ReviewCycle], title: str, previous: list[ReviewCycle], period: str = "cycle"
+) -> Summary:
     expectations = ratings_by_expectation(cycles)
-    by_expectation, by_agency = change_since(cycles, previous)
     return Summary(
         title=title,
         cycles=cycles,
@@ -306,9 +356,9 @@ def summary_of(*, cycles: list[ReviewCycle], title: str, previous: list[ReviewCy
         gaps=common_gaps(expectations),
         heat_map=heat_map(cycles),
         previous=previous,
-        change_by_expectation=by_expectation,
-        change_by_agency=by_agency,
+        change=change_since(cycles, previous),
         actions=action_figures(cycles),
+        period=period,
     )
 
 
@@ -320,4 +370,6 @@ def cycle_summary(cycle: ReviewCycle) -> Summary:
 def year_summary(year: int) -> Summary:
     cycles = list(cycles_of_year(year))
     previous = list(cycles_of_year(year - 1))
-    return summary_of(cycles=cycles, title=f"Review cycles opened in {year}", previous=previous)
+    return summary_of(
+        cycles=cycles, title=f"Review cycles opened in {year}", previous=previous, period="year"
+    )

@@ -110,15 +110,20 @@ class ExportForm(forms.Form):
         label="Review cycle",
         queryset=ReviewCycle.objects.order_by("-opens_on", "name"),
         required=False,
-        empty_label="A whole year instead",
+        empty_label="None",
         error_messages={"invalid_choice": "Select a review cycle from the list"},
     )
     year = forms.IntegerField(
-        label="Or a year",
+        label="Or a whole year instead (optional)",
         required=False,
         min_value=2000,
         max_value=2100,
-        help_text="Every review cycle that opened in that year, for example 2026.",
+        help_text=(
+            "Every review cycle that opened in that year, for example 2026. Leave it empty to "
+            "export the review cycle above."
+        ),
+        # GOV.UK asks for a text input for numbers: it is styled and never changes on scrolling.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "invalid": "Enter the year as a number, for example 2026",
             "min_value": "Enter a year from 2000 to 2100",
@@ -136,8 +141,9 @@ class ExportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("cycle") and data.get("year"):
-            self.add_error("year", "Choose a review cycle or a year, not both")
-        elif not data.get("cycle") and not data.get("year") and not self.errors.get("year"):
+        if data.get("year"):
+            # A year typed in wins over the cycle chosen for it by default.
+            data["cycle"] = None
+        elif not data.get("cycle") and not self.errors.get("year"):
             self.add_error("cycle", "Select a review cycle, or enter a year")
         return data

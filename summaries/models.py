@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 
 
 class Action(models.Model):
@@ -153,6 +154,12 @@ class Export(models.Model):
 
     @property
     def download_name(self) -> str:
-        scope = f"cycle-{self.cycle_id}" if self.cycle_id else f"year-{self.year}"
-        stem = "findings" if self.format == self.Format.CSV else "annual-summary"
+        """Named for what it holds, e.g. findings-2026-social-media-policy-review.csv."""
+        if self.cycle_id:
+            scope = slugify(self.cycle.name) or f"cycle-{self.cycle_id}"
+        else:
+            scope = str(self.year)
+        stem = {self.Format.CSV: "findings", self.Format.XLSX: "figures"}.get(
+            self.format, "annual-summary"
+        )
         return f"{stem}-{scope}.{self.format}"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from audit.services import access_refused
 from policies.models import PolicyVersion
 from policies.rules import member_agency_ids
-from reviews.models import Finding, Review
+from reviews.models import Finding, Review, ReviewCycle
 
 from .figures import COUNTED_STATES, GAP_RATINGS
 from .models import Action, Export, SentReminder
@@ -144,3 +144,15 @@ def export_get_for_user(request, pk: int) -> Export:
         if other is not None:
             raise _refuse(request, obj=other, agency=None, reason="not a board admin") from None
         raise Http404("No such export.") from None
+
+
+def cycle_current(*, today=None) -> ReviewCycle | None:
+    """The cycle an export most likely wants: the latest one open today, else the latest to
+    have opened, else the next to open."""
+    today = today or timezone.localdate()
+    cycles = ReviewCycle.objects.order_by("-opens_on", "-pk")
+    return (
+        cycles.filter(opens_on__lte=today, closes_on__gte=today).first()
+        or cycles.filter(opens_on__lte=today).first()
+        or cycles.order_by("opens_on", "pk").first()
+    )

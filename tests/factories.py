@@ -136,3 +136,13 @@ def complete_answers(review) -> dict[int, dict]:
         }
         for finding in review.findings.all()
     }
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app; tests.accounts.totp.totp_code gives its codes."""
+
+    class Meta:
+        model = "otp_totp.TOTPDevice"
+
+    name = "Authenticator app"
+    confirmed = True

@@ -23,9 +23,16 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 BOARD_NAME = env.str("BOARD_NAME", default="Wexcombe Safeguarding Children Partnership")
 # The service's address as people reach it: each outcome prints it so anyone can check it.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Shown on the privacy notice and accessibility statement.
+BOARD_CONTACT_EMAIL = env.str("BOARD_CONTACT_EMAIL", default="safeguarding-partnership@localhost")
+BOARD_ADDRESS = env.str(
+    "BOARD_ADDRESS", default="Wexcombe Safeguarding Children Partnership, Town Hall, Wexcombe"
+)
 
 INSTALLED_APPS = [
     "config.apps.BoardAdminConfig",
+    # Before django.contrib.auth: its changepassword command records the change in the audit trail.
+    "accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,24 +43,39 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
-    "accounts",
     "policies",
     "reviews",
     "audit",
     "evidence",
     "summaries",
     "outcomes",
+    "people",
+    "retention",
+    # Invented demo data for a laptop (`manage.py seed_demo`): on top, nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a body (CSRF reads forms): too large a body is refused unread.
+    "config.request_limits.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Wraps everything after sign-in, so no response to a signed-in person is stored.
+    "config.middleware.PrivateCacheControlMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A person who must give a second factor sees nothing else until they have.
+    "accounts.two_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sign-in and messages: ends idle and over-long sessions with a message.
+    "people.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last so it sees the outcome of authentication.
@@ -132,6 +154,32 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files (policies, outcomes, exports) go to an S3-compatible bucket (MinIO, AWS S3 ...) when one
+# is named, so more than one machine can share them; on disk under MEDIA_ROOT otherwise.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            # Without keys, boto3 finds its own (an instance role, a profile).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # "path" for MinIO and most S3-compatible servers; "virtual" for AWS.
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            # Nothing is public and no file has a signed address: every download goes through
+            # a view that checks access and audits it.
+            "default_acl": "private",
+            "querystring_auth": False,
+            # A stored file is never replaced: a taken name gets another.
+            "file_overwrite": False,
+            # Files read back (a policy to extract, a download) stay in memory up to this size
+            # and spill to a temporary file beyond it.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
 # Policy files are never served from a public URL: they go out through a view that checks
 # access. No URL pattern serves this prefix.
 MEDIA_URL = "/private-files-are-not-served/"
@@ -142,6 +190,9 @@ POLICY_UPLOAD_MAX_MB = env.int("POLICY_UPLOAD_MAX_MB", default=25)
 POLICY_CHECK_TIMEOUT_SECONDS = env.float("POLICY_CHECK_TIMEOUT_SECONDS", default=20)
 POLICY_EXTRACT_TIMEOUT_SECONDS = env.float("POLICY_EXTRACT_TIMEOUT_SECONDS", default=120)
 POLICY_PARSE_MEMORY_MB = env.int("POLICY_PARSE_MEMORY_MB", default=1024)
+# Scanned PDFs are read by OCR in the same sandbox; longer scans are refused, not queued for hours.
+POLICY_OCR_MAX_PAGES = env.int("POLICY_OCR_MAX_PAGES", default=200)
+POLICY_OCR_TIMEOUT_SECONDS = env.float("POLICY_OCR_TIMEOUT_SECONDS", default=1200)
 
 # Outcomes are signed with the board's key and certificate, in a PKCS#12 file kept outside the
 # repository; its passphrase only ever comes from the environment.
@@ -154,6 +205,11 @@ OUTCOME_TIMESTAMP_URL = env.str("OUTCOME_TIMESTAMP_URL", default="")
 # "Check an outcome" takes PDFs from anyone: bigger files are refused, parsing has limits.
 OUTCOME_CHECK_MAX_MB = env.int("OUTCOME_CHECK_MAX_MB", default=20)
 OUTCOME_CHECK_TIMEOUT_SECONDS = env.float("OUTCOME_CHECK_TIMEOUT_SECONDS", default=20)
+# Checks an address may make ("10/m": ten a minute), and how many may run at once on the server:
+# each starts a parser child. Counted in the default cache, which must be shared (Redis) when
+# more than one web process runs.
+OUTCOME_CHECK_RATE = env.str("OUTCOME_CHECK_RATE", default="10/m")
+OUTCOME_CHECK_CONCURRENCY = env.int("OUTCOME_CHECK_CONCURRENCY", default=2)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -173,13 +229,57 @@ CACHES = {
     }
 }
 
+# How long each kind of record is kept, in days (0 keeps it for ever). Superseded policy
+# versions count from upload; finished reviews and their outcomes from their last move.
+POLICY_FILE_RETENTION_DAYS = env.int("POLICY_FILE_RETENTION_DAYS", default=6 * 365)
+REVIEW_RETENTION_DAYS = env.int("REVIEW_RETENTION_DAYS", default=6 * 365)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365)
+
 # Sign-in throttling: lock a person out at one address after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
+# Failures count against the address in one spelling, whatever case it was typed in.
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Second factor (TOTP) for password sign-in: always for board admins, reviewers and moderators;
+# for agency members "off", "offered" (they may set one up) or "required".
+AGENCY_MEMBER_SECOND_FACTOR = env.str("AGENCY_MEMBER_SECOND_FACTOR", default="offered")
+OTP_TOTP_ISSUER = BOARD_NAME
+# Wrong codes slow down: 1, 2, 4, 8 ... seconds between attempts, per device.
+OTP_TOTP_THROTTLE_FACTOR = env.int("OTP_TOTP_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = env.int("OTP_STATIC_THROTTLE_FACTOR", default=1)
+
+# Sign-in with an organisation's account (OpenID Connect). Without a client id and a provider
+# (its discovery document's address, or its issuer), people sign in with a password only.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+OIDC_DISCOVERY_URL = env.str(
+    "OIDC_DISCOVERY_URL",
+    default=f"{OIDC_ISSUER.rstrip('/')}/.well-known/openid-configuration" if OIDC_ISSUER else "",
+)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_DISCOVERY_URL)
+# Only a verified email address finds a person. Microsoft Entra ID sends no email_verified
+# claim: set this to trust the email your own tenant's directory gives.
+OIDC_TRUST_PROVIDER_EMAIL = env.bool("OIDC_TRUST_PROVIDER_EMAIL", default=False)
+# A sign-in the provider says used more than a password (amr "mfa", "otp", "hwk" ...) needs no
+# TOTP code here as well.
+OIDC_TRUST_PROVIDER_MFA = env.bool("OIDC_TRUST_PROVIDER_MFA", default=True)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=10)
+# Refused organisation sign-ins carry no email address for the password lockout to count
+# against: they would lock out everyone behind one office address. They are audited instead.
+AXES_WHITELIST_CALLABLE = "accounts.oidc.axes_not_counted"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.oidc.OrganisationAccountBackend")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -199,7 +299,11 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# A session left idle this long ends; board roles see every agency's material, so sooner.
+SESSION_IDLE_TIMEOUT_BOARD_MINUTES = env.int("SESSION_IDLE_TIMEOUT_BOARD_MINUTES", default=30)
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=60)
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -251,6 +355,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders-due": {
         "task": "summaries.tasks.reminders_send_due",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "apply-retention-periods": {
+        "task": "retention.tasks.retention_apply_due",
+        "schedule": crontab(hour=2, minute=30),
     },
     "send-weekly-overdue-digest": {
         "task": "summaries.tasks.digest_send_weekly",

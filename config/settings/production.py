@@ -1,9 +1,11 @@
 """Production: secrets have no defaults, and every connection is over HTTPS."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env
+from .base import REDIS_URL, STORAGES, env
 
 DEBUG = False
 
@@ -27,6 +29,35 @@ if not SITE_URL.startswith("https://"):
         "Production needs SITE_URL in the environment: the service's https:// address as people "
         "reach it (for example https://review.example.org), printed on every outcome."
     )
+
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "Production needs REDIS_URL in the environment: Redis is the task broker and the cache "
+        "every web and worker process shares."
+    )
+
+
+def _next_database(url: str) -> str:
+    """The same Redis server, the database after the broker's (redis://redis:6379/0 -> /1)."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0)
+    return parts._replace(path=f"/{database + 1}").geturl()
+
+
+# Shared by every process, so rate limits and cached fragments hold across all of them. In its
+# own database: clearing the cache empties that database, which must never hold queued tasks.
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default="") or _next_database(REDIS_URL)
+if REDIS_CACHE_URL.rstrip("/") == REDIS_URL.rstrip("/"):
+    raise ImproperlyConfigured(
+        "REDIS_CACHE_URL must name a different Redis database from REDIS_URL (the broker)."
+    )
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_CACHE_URL,
+        "KEY_PREFIX": "policy-review",
+    }
+}
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -4,10 +4,11 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from policies.models import Agency
 
-from ..models import Framework, ReviewCycle
+from ..models import Framework, Review, ReviewCycle
 from ..selectors_cycles import ScopeRow
 
 
@@ -202,4 +203,74 @@ class WithdrawForm(forms.Form):
         self.helper = _helper(
             Field.textarea("reason", max_characters=2000),
             Submit("withdraw", "Withdraw this review", css_class="govuk-button--warning"),
+        )
+
+
+class CycleAgenciesForm(forms.Form):
+    """Agencies to bring into an open cycle: the active ones not yet in its scope."""
+
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies to add",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply. Reviews are assigned to them from the cycle's page.",
+        error_messages={
+            "required": "Select at least one agency to add",
+            "invalid_choice": "An agency you selected can no longer be added. Check the list",
+        },
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agencies
+        self.helper = _helper(
+            Field.checkboxes("agencies", legend_size=Size.MEDIUM, small=True),
+            Submit("submit", "Add to the cycle"),
+        )
+
+
+class ReviewFilterForm(forms.Form):
+    """The board admin's filters on every review; every field is optional."""
+
+    cycle = forms.ModelChoiceField(
+        label="Review cycle",
+        required=False,
+        queryset=ReviewCycle.objects.order_by("-opens_on", "name"),
+        empty_label="Any cycle",
+        error_messages={"invalid_choice": "Select a review cycle from the list"},
+    )
+    state = forms.ChoiceField(
+        label="State",
+        required=False,
+        choices=[("", "Any state"), *Review.State.choices],
+        error_messages={"invalid_choice": "Select a state from the list"},
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        required=False,
+        queryset=Agency.objects.order_by("name"),
+        empty_label="Any agency",
+        error_messages={"invalid_choice": "Select an agency from the list"},
+    )
+    reviewer = forms.ModelChoiceField(
+        label="Reviewer",
+        required=False,
+        # Anyone who reviews now, and anyone who reviewed before their role changed.
+        queryset=get_user_model()
+        .objects.filter(Q(is_reviewer=True) | Q(reviews_to_do__isnull=False))
+        .distinct()
+        .order_by("full_name", "email"),
+        empty_label="Any reviewer",
+        error_messages={"invalid_choice": "Select a reviewer from the list"},
+    )
+    overdue = forms.BooleanField(label="Only overdue reviews", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.select("cycle"),
+            Field.select("state"),
+            Field.select("agency"),
+            Field.select("reviewer"),
+            Field.checkbox("overdue", small=True),
         )

@@ -1,70 +1,119 @@
+"""The reviewer's forms: a step's answers (a formset of findings), the overall outcome and the
+recommendations (a formset that grows a row at a time). All are laid out with crispy-forms-gds."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
+from ..answers import ANSWER_FIELDS
 from ..models import Finding, Review
 
+# A text answer's label says which expectation it is for, to a screen reader only, which
+# crispy-forms-gds's own field template cannot say.
+ANSWER_FIELD_TEMPLATE = "reviews/review/_answer_field.html"
 
-class FindingForm(forms.Form):
+
+def _helper(*layout) -> FormHelper:
+    """Fields only: the page writes the <form>, its token and its buttons once for all forms."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+def error_links(forms_) -> list[tuple[str, str]]:
+    """(anchor, message) for the error summary: each error links to its field (a group of radios
+    or checkboxes to its first item, as crispy-forms-gds numbers them)."""
+    links = []
+    for form in forms_:
+        for name, messages in form.errors.items():
+            if name not in form.fields:
+                continue
+            anchor = form[name].auto_id
+            if isinstance(form.fields[name].widget, CHOICE_WIDGETS):
+                anchor = f"{anchor}_1"
+            links.extend((anchor, message) for message in messages)
+    return links
+
+
+class FindingForm(forms.ModelForm):
     """The answer to one expectation. Blank is allowed while drafting; `check_rules` applies the
     rules that must hold before continuing."""
 
     rating = forms.ChoiceField(
-        label="Rating", choices=Finding.Rating.choices, required=False, widget=forms.RadioSelect
+        choices=Finding.Rating.choices, required=False, widget=forms.RadioSelect
     )
     evidence_quote = forms.CharField(
         label="Evidence: quote from the policy",
+        help_text="Needed for Met and Partially met.",
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence_page = forms.IntegerField(label="Page", required=False, min_value=1)
+    evidence_page = forms.IntegerField(
+        label="Page",
+        required=False,
+        min_value=1,
+        widget=forms.TextInput,
+        error_messages={
+            "invalid": "Enter the page as a number",
+            "min_value": "Enter a page number of 1 or more",
+        },
+    )
     evidence_section = forms.CharField(label="Section (optional)", required=False, max_length=200)
     comment = forms.CharField(
         label="Comment",
+        help_text="For Not met, say what is missing.",
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     not_applicable_reason = forms.CharField(
         label="Why it does not apply",
+        help_text="Needed for Not applicable.",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, finding: Finding, page_count: int | None, **kwargs):
-        self.finding = finding
-        kwargs.setdefault("prefix", f"f{finding.pk}")
-        if not kwargs.get("data"):
-            kwargs.setdefault(
-                "initial", {field: getattr(finding, field) for field in self.base_fields}
-            )
+    class Meta:
+        model = Finding
+        fields = ANSWER_FIELDS
+
+    def __init__(self, *args, page_count: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.finding = self.instance
+        code = self.finding.expectation.code
+        # crispy-forms-gds shows a legend as markup: the code comes from a framework file.
+        self.fields["rating"].label = f"How well does the policy meet {escape(code)}?"
         if page_count:
-            self.fields["evidence_page"].widget.attrs["max"] = page_count
             self.fields["evidence_page"].validators.append(
                 MaxValueValidator(
                     page_count, f"The policy has {page_count} pages: enter 1 to {page_count}"
                 )
             )
-        self.fields["evidence_page"].error_messages.update(
-            invalid="Enter the page as a number", min_value="Enter a page number of 1 or more"
-        )
 
-    def render_fields(self) -> SafeString:
-        """The GOV.UK markup of the answer's fields, as typed, with their errors."""
-        return finding_fields_html(
-            prefix=self.prefix,
-            code=self.finding.expectation.code,
-            values={name: self[name].value() for name in self.fields},
-            errors={name: list(errors) for name, errors in self.errors.items()},
+        def answer(name, **context):
+            return Field(name, template=ANSWER_FIELD_TEMPLATE, context={"code": code, **context})
+
+        self.helper = _helper(
+            Field.radios("rating", legend_size=Size.SMALL, small=True),
+            answer("evidence_quote", textarea=True, use_selection=True),
+            answer("evidence_page", numeric=True, width="govuk-input--width-4"),
+            answer("evidence_section"),
+            answer("comment", textarea=True),
+            answer("not_applicable_reason", textarea=True),
         )
 
     def answers(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["evidence_page"] = data.get("evidence_page") or None
+        data = {field: self.cleaned_data.get(field) for field in ANSWER_FIELDS}
+        data["evidence_page"] = data["evidence_page"] or None
         return data
 
     def check_rules(self) -> None:
@@ -72,6 +121,28 @@ class FindingForm(forms.Form):
         draft = Finding(expectation=self.finding.expectation, **self.answers())
         for field, message in draft.field_problems():
             self.add_error(field, message)
+
+
+class BaseFindingFormSet(forms.BaseFormSet):
+    """One form per finding of a step, in the framework's order, which a published framework
+    never changes: the step's findings, not the browser, decide how many forms there are."""
+
+    def __init__(self, *args, findings: list[Finding], page_count: int | None, **kwargs):
+        self.findings = findings
+        self.page_count = page_count
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self) -> int:
+        return len(self.findings)
+
+    def initial_form_count(self) -> int:
+        return len(self.findings)
+
+    def get_form_kwargs(self, index):
+        return {"instance": self.findings[index], "page_count": self.page_count}
+
+
+FindingFormSet = forms.formset_factory(FindingForm, formset=BaseFindingFormSet, extra=0)
 
 
 class OutcomeForm(forms.Form):
@@ -86,18 +157,23 @@ class OutcomeForm(forms.Form):
         help_text="Needed only if you choose an outcome other than the one suggested.",
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea,
     )
     summary = forms.CharField(
         label="Summary for the agency",
         required=False,
         max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea,
     )
 
     def __init__(self, *args, suggested: str, **kwargs):
         self.suggested = suggested
         super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("overall_outcome", legend_size=Size.MEDIUM),
+            Field.textarea("override_reason", label_size=Size.SMALL, rows=3),
+            Field.textarea("summary", label_size=Size.SMALL, rows=5),
+        )
 
     def check_rules(self) -> None:
         outcome = self.cleaned_data.get("overall_outcome")
@@ -111,126 +187,67 @@ class OutcomeForm(forms.Form):
 
 
 class RecommendationForm(forms.Form):
-    text = forms.CharField(
-        label="Recommendation",
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    findings = forms.MultipleChoiceField(
-        label="Answers the findings",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    text = forms.CharField(required=False, max_length=4000, widget=forms.Textarea)
+    findings = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, finding_choices, **kwargs):
+    def __init__(self, *args, number: int, finding_choices, **kwargs):
         super().__init__(*args, **kwargs)
+        self.number = number
+        self.fields["text"].label = f"Recommendation {number}: what the agency should do"
+        self.fields["findings"].label = f"Findings recommendation {number} answers"
         self.fields["findings"].choices = finding_choices
 
-
-class SavedAnswer:
-    """A saved finding, shown as an unbound FindingForm shows it, without building the form."""
-
-    def __init__(self, finding: Finding):
-        self.finding = finding
-        self.prefix = f"f{finding.pk}"
-
-    def render_fields(self) -> SafeString:
-        return finding_fields_html(
-            prefix=self.prefix,
-            code=self.finding.expectation.code,
-            values={name: getattr(self.finding, name) for name in FindingForm.base_fields},
-            errors={},
-        )
-
-
-# What each free-text field's hint says; the page and section inputs have none.
-HINTS = {
-    "evidence_quote": "Needed for Met and Partially met.",
-    "comment": "For Not met, say what is missing.",
-    "not_applicable_reason": "Needed for Not applicable.",
-}
-TEXT_INPUTS = {"evidence_page": " govuk-input--width-4", "evidence_section": ""}
-
-
-def finding_fields_html(*, prefix: str, code: str, values: dict, errors: dict) -> SafeString:
-    """The GOV.UK markup of one finding's fields: FindingForm's, written out here rather than in
-    a template because a review step shows many findings and this is most of its work. A saved
-    finding is shown from its values, without building a form."""
-    code = escape(code)
-    parts = [_rating_html(prefix, code, values.get("rating"), errors.get("rating", ()))]
-    for name, field in FindingForm.base_fields.items():
-        if name != "rating":
-            parts.append(
-                _field_html(prefix, code, name, field.label, values.get(name), errors.get(name, ()))
+    def lay_out(self) -> None:
+        """Laid out once the formset has added its fields: a saved row can be removed."""
+        removable = "DELETE" in self.fields
+        if removable:
+            self.fields["DELETE"].label = f"Remove recommendation {self.number}"
+        self.helper = _helper(
+            Fieldset(
+                Field.textarea("text", rows=2),
+                Field.checkboxes("findings", small=True),
+                *([Field.checkbox("DELETE", small=True)] if removable else []),
+                legend=f"Recommendation {self.number}",
+                legend_size=Size.SMALL,
             )
-    return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped
-
-
-def _errors_html(field_id: str, errors) -> str:
-    return "".join(
-        f'<p id="{field_id}-error" class="govuk-error-message">'
-        f'<span class="govuk-visually-hidden">Error:</span> {escape(message)}</p>'
-        for message in errors
-    )
-
-
-def _rating_html(prefix: str, code: str, selected, errors) -> str:
-    selected = str(selected or "")
-    base_id = f"id_{prefix}-rating"
-    items = []
-    for index, (value, label) in enumerate(Finding.Rating.choices):
-        input_id = base_id if index == 0 else f"{base_id}_{index}"
-        checked = " checked" if value == selected else ""
-        items.append(
-            f'<div class="govuk-radios__item"><input class="govuk-radios__input" id="{input_id}" '
-            f'name="{prefix}-rating" type="radio" value="{value}"{checked}>'
-            f'<label class="govuk-label govuk-radios__label" for="{input_id}">{label}</label></div>'
         )
-    error_id = f"{prefix}-rating"
-    group_error = " govuk-form-group--error" if errors else ""
-    described_by = f' aria-describedby="{error_id}-error"' if errors else ""
-    return (
-        f'<div class="govuk-form-group{group_error}"><fieldset class="govuk-fieldset"'
-        f'{described_by}><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">'
-        f"How well does the policy meet {code}?</legend>{_errors_html(error_id, errors)}"
-        f'<div class="govuk-radios govuk-radios--small" data-module="govuk-radios">'
-        f"{''.join(items)}</div></fieldset></div>"
-    )
+
+    def recommendation(self) -> tuple[str, tuple[int, ...]]:
+        return (
+            self.cleaned_data["text"].strip(),
+            tuple(int(f) for f in self.cleaned_data["findings"]),
+        )
 
 
-def _field_html(prefix: str, code: str, name: str, label: str, value, errors) -> str:
-    field_id = f"id_{prefix}-{name}"
-    hint = HINTS.get(name)
-    described_by = " ".join(
-        ([f"{field_id}-hint"] if hint else []) + ([f"{field_id}-error"] if errors else [])
-    )
-    described_by = f' aria-describedby="{described_by}"' if described_by else ""
-    value = escape("" if value is None else value)
-    if name in TEXT_INPUTS:
-        error_class = " govuk-input--error" if errors else ""
-        numeric = ' inputmode="numeric"' if name == "evidence_page" else ""
-        control = (
-            f'<input class="govuk-input{TEXT_INPUTS[name]}{error_class}" id="{field_id}" '
-            f'name="{prefix}-{name}" type="text"{numeric}{described_by} value="{value}">'
-        )
-    else:
-        error_class = " govuk-textarea--error" if errors else ""
-        control = (
-            f'<textarea class="govuk-textarea{error_class}" id="{field_id}" name="{prefix}-{name}"'
-            f' rows="3"{described_by}>{value}</textarea>'
-        )
-    if name == "evidence_quote":
-        control += (
-            '<button type="button" class="govuk-button govuk-button--secondary '
-            'govuk-!-margin-bottom-0 govuk-!-margin-top-2 app-js-only" hidden '
-            f'data-use-selection="{prefix}">Use selected text<span class="govuk-visually-hidden"> '
-            f"as evidence for {code}</span></button>"
-        )
-    hint_html = f'<div class="govuk-hint" id="{field_id}-hint">{hint}</div>' if hint else ""
-    group_error = " govuk-form-group--error" if errors else ""
-    return (
-        f'<div class="govuk-form-group{group_error}"><label class="govuk-label" for="{field_id}">'
-        f'{escape(label)}<span class="govuk-visually-hidden"> for {code}</span></label>'
-        f"{hint_html}{_errors_html(field_id, errors)}{control}</div>"
-    )
+class BaseRecommendationFormSet(forms.BaseFormSet):
+    """The saved recommendations, each removable, and `blank_rows` empty rows to add more."""
+
+    def __init__(self, *args, finding_choices, blank_rows: int = 0, **kwargs):
+        self.finding_choices = finding_choices
+        super().__init__(*args, **kwargs)
+        self.extra = blank_rows
+
+    def get_form_kwargs(self, index):
+        return {"number": (index or 0) + 1, "finding_choices": self.finding_choices}
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.lay_out()
+
+    def recommendations(self) -> list[tuple[str, tuple[int, ...]]]:
+        """What to save: every row with text that is not marked to be removed."""
+        kept = [form for form in self.forms if form not in self.deleted_forms]
+        return [form.recommendation() for form in kept if form.cleaned_data.get("text", "").strip()]
+
+
+# "Add another recommendation" saves and shows one more row; the limit keeps a page readable.
+MAX_RECOMMENDATIONS = 50
+RecommendationFormSet = forms.formset_factory(
+    RecommendationForm,
+    formset=BaseRecommendationFormSet,
+    extra=0,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=MAX_RECOMMENDATIONS,
+    validate_max=True,
+)

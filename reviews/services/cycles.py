@@ -1,16 +1,19 @@
-"""Review cycles: a board admin opens one for a framework version and the agencies in scope."""
+"""Review cycles: a board admin opens one for a framework version and the agencies in scope,
+and may add agencies to it, or take out one not yet reviewed, until it closes."""
 
 from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from audit.models import AuditEvent
 from audit.services import audit_record
 from policies.models import Agency
 
-from ..models import Framework, ReviewCycle
-from .reviews import TransitionRefused
+from ..models import Framework, Review, ReviewCycle
+from ..selectors_cycles import cycle_has_closed
+from .reviews import TransitionRefused, audited_refusals
 
 
 def cycle_open(
@@ -52,3 +55,75 @@ def cycle_open(
             },
         )
     return cycle
+
+
+def _refuse_unless_scope_can_change(*, cycle: ReviewCycle, by) -> None:
+    if not by.is_board_admin:
+        raise TransitionRefused("Only a board admin changes the agencies in a review cycle.")
+    if cycle_has_closed(cycle):
+        raise TransitionRefused(
+            f"{cycle} closed on {cycle.closes_on:%-d %B %Y}, so its agencies can no longer change"
+        )
+
+
+@audited_refusals
+def cycle_agencies_add(
+    *, cycle: ReviewCycle, agencies: Iterable[Agency], by, request=None
+) -> list[Agency]:
+    """Bring agencies into an open cycle's scope, all or none; each addition is audited."""
+    agencies = list(dict.fromkeys(agencies))
+    _refuse_unless_scope_can_change(cycle=cycle, by=by)
+    if not agencies:
+        raise TransitionRefused("Select at least one agency to add")
+    in_scope = set(cycle.agencies.values_list("pk", flat=True))
+    problems = [f"{agency} is no longer active" for agency in agencies if not agency.is_active]
+    problems += [f"{agency} is already in {cycle}" for agency in agencies if agency.pk in in_scope]
+    if problems:
+        raise TransitionRefused("; ".join(problems))
+    with transaction.atomic():
+        cycle.agencies.add(*agencies)
+        for agency in agencies:
+            audit_record(
+                action=AuditEvent.Action.CYCLE_AGENCY_ADDED,
+                request=request,
+                actor=by,
+                obj=cycle,
+                agency=agency,
+                detail={"agency": agency.name},
+            )
+    return agencies
+
+
+@audited_refusals
+def cycle_agency_remove(*, cycle: ReviewCycle, agency: Agency, by, request=None) -> None:
+    """Take an agency out of an open cycle's scope while it has no review there (a withdrawn
+    review does not count: it stays on the cycle's page)."""
+    _refuse_unless_scope_can_change(cycle=cycle, by=by)
+    scope = ReviewCycle.agencies.through.objects.filter(reviewcycle_id=cycle.pk)
+    if not scope.filter(agency_id=agency.pk).exists():
+        raise TransitionRefused(f"{agency} is not in {cycle}")
+    live = Review.objects.filter(cycle_id=cycle.pk, agency_id=agency.pk).exclude(
+        state=Review.State.WITHDRAWN
+    )
+    review = live.first()
+    if review is not None:
+        raise TransitionRefused(
+            f"{agency} cannot be taken out of {cycle}: it has a review "
+            f"({review.get_state_display().lower()}). Withdraw the review first"
+        )
+    if scope.count() == 1:
+        raise TransitionRefused(f"{agency} is the only agency in {cycle}: a cycle needs one")
+    with transaction.atomic():
+        # Deleted only while still unreviewed, so an assignment made meanwhile keeps its agency.
+        live_now = live.filter(agency_id=OuterRef("agency_id"))
+        deleted, _ = scope.filter(agency_id=agency.pk).exclude(Exists(live_now)).delete()
+        if not deleted:
+            raise TransitionRefused(f"{agency} was assigned a review meanwhile, so it stays")
+        audit_record(
+            action=AuditEvent.Action.CYCLE_AGENCY_REMOVED,
+            request=request,
+            actor=by,
+            obj=cycle,
+            agency=agency,
+            detail={"agency": agency.name},
+        )

@@ -45,6 +45,11 @@ def _validate(data: dict, path: Path) -> None:
         for expectation in section.get("expectations", []):
             if not expectation.get("text", "").strip():
                 raise FrameworkFileError(f"{path.name}: {expectation['code']} has no text.")
+            concepts = expectation.get("concepts", [])
+            if not isinstance(concepts, list) or not all(isinstance(c, str) for c in concepts):
+                raise FrameworkFileError(
+                    f"{path.name}: {expectation['code']}'s concepts must be a list of wordings."
+                )
 
 
 def framework_load(*, path: Path) -> LoadResult:
@@ -90,6 +95,7 @@ def framework_load(*, path: Path) -> LoadResult:
                     order=order,
                     text=expectation_data["text"].strip(),
                     what_good_looks_like=expectation_data.get("what_good_looks_like", "").strip(),
+                    concepts=[c.strip() for c in expectation_data.get("concepts", []) if c.strip()],
                 )
         audit_record(
             action=AuditEvent.Action.FRAMEWORK_LOADED,

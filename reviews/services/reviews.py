@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from policies.models import Agency, PolicyVersion
+from evidence.feedback import evidence_accept_quotes
+from policies.models import Agency, Membership, PolicyVersion
 from policies.rules import member_agency_ids
 
+from ..answers import ANSWER_FIELDS
 from ..models import Finding, Recommendation, ReturnRound, Review, ReviewCycle, SignOff
 from ..selectors_cycles import current_policy_versions
 
@@ -109,6 +111,18 @@ def conflict_of_interest(*, agency: Agency, reviewer, moderator) -> list[str]:
         if agency.pk in member_agency_ids(moderator):
             problems.append(f"{moderator} is a member of {agency}, so cannot moderate its review")
     return problems
+
+
+def _refuse_if_member(*, review: Review, by, role: str) -> None:
+    """A reviewer or moderator who has since joined the agency may not move its review.
+
+    Read fresh, not from the per-request cache: the membership may be minutes old.
+    """
+    if Membership.objects.filter(user_id=by.pk, agency_id=review.agency_id).exists():
+        raise TransitionRefused(
+            f"You are now a member of {review.agency}, so you cannot {role} its policy. "
+            "A board admin needs to reassign this review."
+        )
 
 
 def current_policy_version(agency: Agency) -> PolicyVersion | None:
@@ -285,6 +299,7 @@ def _claim_for_edit(*, review: Review, by, lock_version: int, request=None) -> N
     """
     if by.pk != review.reviewer_id:
         raise TransitionRefused("Only the assigned reviewer can change this review.")
+    _refuse_if_member(review=review, by=by, role="review")
     claimed = Review.objects.filter(
         pk=review.pk, lock_version=lock_version, state__in=Review.EDITABLE_STATES
     ).update(
@@ -316,16 +331,6 @@ def _start_if_new(*, review: Review, by, request=None) -> None:
         )
 
 
-FINDING_FIELDS = (
-    "rating",
-    "evidence_quote",
-    "evidence_page",
-    "evidence_section",
-    "comment",
-    "not_applicable_reason",
-)
-
-
 @audited_refusals
 def review_save_findings(
     *, review: Review, by, lock_version: int, answers: dict[int, dict], request=None
@@ -338,13 +343,14 @@ def review_save_findings(
             raise TransitionRefused("Some of these answers are not for this review.")
         for finding_id, values in answers.items():
             finding = findings[finding_id]
-            for field in FINDING_FIELDS:
+            for field in ANSWER_FIELDS:
                 if field in values:
                     setattr(finding, field, values[field] if values[field] is not None else "")
             if finding.evidence_page == "":
                 finding.evidence_page = None
             finding.carried_forward = False
-        Finding.objects.bulk_update(findings.values(), [*FINDING_FIELDS, "carried_forward"])
+        Finding.objects.bulk_update(findings.values(), [*ANSWER_FIELDS, "carried_forward"])
+        evidence_accept_quotes(review=review, findings=findings.values(), by=by)
         _start_if_new(review=review, by=by, request=request)
     review.refresh_from_db()
     return review
@@ -448,6 +454,7 @@ def review_submit(*, review: Review, by, lock_version: int, request=None) -> Rev
 def _moderate(*, review: Review, by, request=None, **changes) -> None:
     if by.pk != review.moderator_id:
         raise TransitionRefused("Only the assigned moderator can do this.")
+    _refuse_if_member(review=review, by=by, role="moderate")
     moved = Review.objects.filter(pk=review.pk, state=State.SUBMITTED).update(
         lock_version=F("lock_version") + 1, updated_by=by, updated_at=timezone.now(), **changes
     )

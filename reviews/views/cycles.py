@@ -1,16 +1,31 @@
-"""Board admins: review cycles, assigning reviews, reassigning and withdrawing them."""
+"""Board admins: review cycles and their agencies, assigning reviews, reassigning and
+withdrawing them, and the list of every review."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from accounts.decorators import permission_required
 
 from .. import selectors
-from ..forms.cycles import AssignForm, CycleForm, ReassignForm, WithdrawForm
+from ..forms.cycles import (
+    AssignForm,
+    CycleAgenciesForm,
+    CycleForm,
+    ReassignForm,
+    ReviewFilterForm,
+    WithdrawForm,
+)
 from ..models import Review, ReviewCycle
-from ..selectors_cycles import cycle_scope, cycle_withdrawn_reviews
-from ..services.cycles import cycle_open
+from ..selectors_cycles import (
+    agencies_to_add,
+    cycle_has_closed,
+    cycle_scope,
+    cycle_withdrawn_reviews,
+)
+from ..services.cycles import cycle_agencies_add, cycle_agency_remove, cycle_open
 from ..services.reviews import (
     FINAL_STATES,
     TransitionRefused,
@@ -68,8 +83,83 @@ def cycle_detail(request, pk: int):
             "rows": rows,
             "assigned_count": sum(1 for row in rows if row.review is not None),
             "withdrawn": cycle_withdrawn_reviews(cycle),
+            "scope_can_change": not cycle_has_closed(cycle),
         },
     )
+
+
+@permission_required(MANAGE)
+def cycle_agencies_new(request, pk: int):
+    cycle = _cycle(pk)
+    closed = cycle_has_closed(cycle)
+    data = request.POST if request.method == "POST" else None
+    form = CycleAgenciesForm(data, agencies=agencies_to_add(cycle))
+    if request.method == "POST" and not closed and form.is_valid():
+        try:
+            added = cycle_agencies_add(
+                cycle=cycle,
+                agencies=form.cleaned_data["agencies"],
+                by=request.user,
+                request=request,
+            )
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.reason)
+        else:
+            names = ", ".join(agency.name for agency in added)
+            messages.success(request, f"{names} added to {cycle.name}")
+            return redirect(cycle.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reviews/cycles/cycle_agencies_new.html",
+        {"cycle": cycle, "form": form, "closed": closed},
+        status=status,
+    )
+
+
+@permission_required(MANAGE)
+def cycle_agency_remove_confirm(request, pk: int, agency_pk: int):
+    cycle = _cycle(pk)
+    agency = get_object_or_404(cycle.agencies.all(), pk=agency_pk)
+    problem = ""
+    if request.method == "POST":
+        try:
+            cycle_agency_remove(cycle=cycle, agency=agency, by=request.user, request=request)
+        except TransitionRefused as refusal:
+            problem = refusal.reason
+        else:
+            messages.success(request, f"{agency.name} taken out of {cycle.name}")
+            return redirect(cycle.get_absolute_url())
+    return render(
+        request,
+        "reviews/cycles/cycle_agency_remove.html",
+        {"cycle": cycle, "agency": agency, "problem": problem},
+        status=400 if problem else 200,
+    )
+
+
+REVIEWS_PER_PAGE = 50
+
+
+def all_reviews_context(request) -> dict:
+    """For a board admin's Reviews page: every review, filtered and paged."""
+    form = ReviewFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        chosen = form.cleaned_data.items()
+        filters = {name: value for name, value in chosen if value not in (None, "", False)}
+    today = timezone.localdate()
+    reviews = selectors.reviews_for_board(user=request.user, today=today, **filters)
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter_form": form,
+        "all_reviews": page,
+        "query": query.urlencode(),
+        "today": today,
+        "filtered": bool(filters),
+    }
 
 
 @permission_required(MANAGE)

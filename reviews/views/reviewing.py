@@ -1,17 +1,13 @@
 """The reviewer's side: their reviews, the task list, one step per section, the overall outcome
 and recommendations, "Check your answers" and submit. Every step saves to the database."""
 
-import hashlib
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from audit.services import access_refused
 from evidence.selectors import suggestions_for_step
@@ -19,7 +15,12 @@ from policies.models import PolicyPage
 from policies.rules import member_agency_ids
 
 from .. import selectors
-from ..forms.reviewing import FindingForm, OutcomeForm, RecommendationForm, SavedAnswer
+from ..forms.reviewing import (
+    FindingFormSet,
+    OutcomeForm,
+    RecommendationFormSet,
+    error_links,
+)
 from ..models import Finding, Review
 from ..services import (
     EditConflict,
@@ -30,14 +31,16 @@ from ..services import (
     suggested_outcome,
 )
 from ..services.reviews import REVIEWER_ATTESTATION, RecommendationInput, review_problems
+from .cycles import all_reviews_context
 
-BLANK_RECOMMENDATIONS = 3
+FINDINGS_PREFIX = "findings"
+RECOMMENDATIONS_PREFIX = "recommendations"
 
 
 @login_required
 def review_list(request):
     user = request.user
-    context = {}
+    context = all_reviews_context(request) if user.is_board_admin else {}
     if user.is_reviewer:
         context["to_review"] = selectors.my_reviews(user=user)
     if user.is_moderator:
@@ -121,193 +124,100 @@ def review_overview(request, pk: int):
     )
 
 
-# Rendered parts of a review step are kept for a while: the policy's text never changes once it
-# is ready, and a step's answers change only with the review's lock version, which every save moves.
-STEP_CACHE_SECONDS = 60 * 60
-EVIDENCE_PENDING_SECONDS = 15
+# How long the policy's text, rendered, is kept in the shared cache: it never changes once the
+# version is ready, and the fragment is keyed by the file's sha256.
+POLICY_PANE_SECONDS = 60 * 60 * 24
 
 
-def policy_pane_html(review: Review) -> str:
-    """The policy beside the questions: its text page by page. Rendered once per version (and
-    title); a review read by `review_step_to_show` carries both, so a hit needs no query."""
-    if hasattr(review, "version_sha256"):
-        sha256, title = review.version_sha256, review.document_title
-    else:
-        sha256, title = review.policy_version.sha256, review.policy_version.document.title
-    title_digest = hashlib.sha256(title.encode()).hexdigest()[:16]
-    key = f"policy-pane:{review.policy_version_id}:{sha256}:{title_digest}"
-    html = cache.get(key)
-    if html is None:
-        version = review.policy_version
-        pages = (
-            PolicyPage.objects.filter(version_id=version.pk)
-            .order_by("number")
-            .only("number", "text")
-        )
-        html = render_to_string(
-            "reviews/review/_policy_pane.html", {"version": version, "pages": pages}
-        )
-        cache.set(key, html, STEP_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
+def _lock_version(request) -> int:
+    """The version the page was read at; a missing or mangled one is never current."""
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return 0
 
 
-def _findings_html(forms_: list[FindingForm | SavedAnswer], suggestions: dict) -> str:
-    return render_to_string(
-        "reviews/review/_section_findings.html", {"forms": forms_, "suggestions": suggestions}
-    )
-
-
-def _section_findings(review: Review, number: int) -> list[Finding]:
-    findings = list(
-        review.findings.select_related("expectation__section")
-        .filter(expectation__section__number=number)
-        .order_by("expectation__order")
-    )
+def _step_findings(review: Review, number: int) -> list[Finding]:
+    findings = selectors.step_findings(review=review, number=number)
     if not findings:
         raise Http404("The framework has no such section.")
     return findings
 
 
-def _step_key(review: Review, number: int) -> str:
-    """What a saved step shows depends on the review's version, its policy version, and the
-    agency's and the policy's names (read with it by `review_step_to_show`)."""
-    names = hashlib.sha256(f"{review.agency_name}\n{review.document_title}".encode()).hexdigest()
-    return (
-        f"review-step:{review.pk}:{review.lock_version}:{review.updated_at.timestamp()}:"
-        f"{review.policy_version_id}:{review.version_sha256}:{names[:16]}:{number}"
-    )
-
-
-# A kept step has holes where each page's own values go: the CSRF token of its forms and the
-# nonce of its inline script. Everything else on it is the same for this person until the
-# review is saved again.
-TOKEN_HOLE = "csrf-token-of-this-page"  # noqa: S105 - a placeholder, not a secret
-NONCE_HOLE = "script-nonce-of-this-page"
-
-
-def _page_key(user, review: Review, number: int) -> str:
-    """The person's part of a kept step: the header shows their name, the navigation their
-    roles."""
-    person = f"{user.pk}:{user.full_name}:{user.email}:{user.is_board_admin}:{user.is_board_member}"
-    digest = hashlib.sha256(person.encode()).hexdigest()[:16]
-    return f"{_step_key(review, number)}:{digest}"
-
-
 @login_required
 def review_section(request, pk: int, number: int):
     if request.method != "POST":
-        review = _editable_review(request, pk, fetch=selectors.review_step_to_show)
-        return _section_page(request, review, number)
+        review = _editable_review(request, pk, fetch=selectors.review_for_step)
+        formset = FindingFormSet(
+            prefix=FINDINGS_PREFIX,
+            findings=_step_findings(review, number),
+            page_count=review.policy_version.page_count,
+        )
+        return _render_section(request, review, formset, number=number)
     review = _editable_review(request, pk)
-    findings = _section_findings(review, number)
-    page_count = review.policy_version.page_count
-    forms_ = [FindingForm(request.POST, finding=f, page_count=page_count) for f in findings]
-    conflict, saved_by_other = None, []
+    formset = FindingFormSet(
+        request.POST,
+        prefix=FINDINGS_PREFIX,
+        findings=_step_findings(review, number),
+        page_count=review.policy_version.page_count,
+    )
     # Save every answer that is well formed, even if others on the step are not: what a
     # person typed is never thrown away, and the rest stays on the page to be fixed.
-    valid = [form for form in forms_ if form.is_valid()]
+    valid = [form for form in formset if form.is_valid()]
     try:
         review = review_save_findings(
             review=review,
             by=request.user,
-            lock_version=int(request.POST.get("lock_version", 0)),
+            lock_version=_lock_version(request),
             answers={form.finding.pk: form.answers() for form in valid},
             request=request,
         )
     except (EditConflict, TransitionRefused) as refusal:
-        conflict, status = refusal.reason, 409
+        saved_by_other = []
         if isinstance(refusal, EditConflict):
             review = refusal.review
-            saved_by_other = list(
-                review.findings.filter(pk__in=[f.pk for f in findings])
-                .select_related("expectation")
-                .order_by("expectation__order")
-            )
-    else:
-        if "later" in request.POST and len(valid) == len(forms_):
-            messages.success(request, "Your answers are saved. You can come back later.")
-            return redirect("reviews:review", pk=review.pk)
-        if "later" not in request.POST:
-            for form in valid:
-                form.check_rules()
-        if not any(form.errors for form in forms_):
-            return redirect(_next_step(review, number))
-        status = 400
-    return _render_section(
-        request,
-        review,
-        section=findings[0].expectation.section,
-        findings_html=_findings_html(
-            forms_, suggestions_for_step(review=review, section_number=number)
-        ),
-        errors=[
-            (f"id_{form.prefix}-{field}", message)
-            for form in forms_
-            for field, messages_ in form.errors.items()
-            for message in messages_
-        ],
-        conflict=conflict,
-        saved_by_other=saved_by_other,
-        status=status,
-    )
-
-
-def _section_page(request, review: Review, number: int):
-    """The step as saved. What it shows changes only when the review is saved, so the page is
-    rendered once per lock version and person, and kept with holes for its token and nonce."""
-    if messages.get_messages(request):
-        # A message to show once: this page is not the kept one.
-        return _render_section(request, review, **_saved_step(review, number)[0])
-    key = _page_key(request.user, review, number)
-    page = cache.get(key)
-    if page is None:
-        step, ready = _saved_step(review, number)
-        page = _render_section(
-            request, review, **step, holes={"csrf_token": TOKEN_HOLE, "CSP_NONCE": NONCE_HOLE}
-        ).content.decode()
-        # Suggested evidence never changes once ready; until then the step is kept only briefly,
-        # so that the suggestions appear soon after they are prepared.
-        cache.set(key, page, STEP_CACHE_SECONDS if ready else EVIDENCE_PENDING_SECONDS)
-    return HttpResponse(
-        page.replace(TOKEN_HOLE, get_token(request)).replace(NONCE_HOLE, str(request.csp_nonce))
-    )
-
-
-def _saved_step(review: Review, number: int) -> tuple[dict, bool]:
-    """The step's section and answers as saved, and whether its suggestions are ready."""
-    findings = _section_findings(review, number)
-    suggestions = suggestions_for_step(review=review, section_number=number)
-    step = {
-        "section": findings[0].expectation.section,
-        "findings_html": _findings_html([SavedAnswer(f) for f in findings], suggestions),
-    }
-    return step, bool(suggestions)
+            saved_by_other = selectors.step_findings(review=review, number=number)
+        return _render_section(
+            request,
+            review,
+            formset,
+            number=number,
+            conflict=refusal.reason,
+            saved_by_other=saved_by_other,
+            status=409,
+        )
+    if "later" in request.POST and len(valid) == len(formset.forms):
+        messages.success(request, "Your answers are saved. You can come back later.")
+        return redirect("reviews:review", pk=review.pk)
+    if "later" not in request.POST:
+        for form in valid:
+            form.check_rules()
+    if not any(form.errors for form in formset):
+        return redirect(_next_step(review, number))
+    return _render_section(request, review, formset, number=number, status=400)
 
 
 def _render_section(
-    request,
-    review,
-    *,
-    section,
-    findings_html,
-    errors=(),
-    conflict=None,
-    saved_by_other=(),
-    status=200,
-    holes=None,
+    request, review: Review, formset, *, number: int, conflict=None, saved_by_other=(), status=200
 ):
+    version = review.policy_version
     return render(
         request,
         "reviews/review/section.html",
         {
             "review": review,
-            "section": section,
-            "findings_html": findings_html,
-            "policy_pane": policy_pane_html(review),
-            "errors": errors,
+            "section": formset.findings[0].expectation.section,
+            "formset": formset,
+            "suggestions": suggestions_for_step(review=review, section_number=number),
+            "version": version,
+            # Read only when the pane's cached fragment is missing.
+            "pages": PolicyPage.objects.filter(version_id=version.pk)
+            .order_by("number")
+            .only("number", "text"),
+            "pane_seconds": POLICY_PANE_SECONDS,
+            "errors": error_links(formset.forms),
             "conflict": conflict,
             "saved_by_other": saved_by_other,
-            **(holes or {}),
         },
         status=status,
     )
@@ -332,13 +242,74 @@ def _finding_choices(findings: list[Finding]) -> list[tuple[str, str]]:
 @login_required
 def review_outcome(request, pk: int):
     review = _editable_review(request, pk)
-    findings = list(selectors.findings_of(review))
+    findings = list(review.findings.select_related("expectation").order_by("expectation__order"))
     suggested = suggested_outcome(f.rating for f in findings)
-    existing = list(review.recommendations.prefetch_related("findings").order_by("order"))
     choices = _finding_choices(findings)
-    data = request.POST if request.method == "POST" else None
-    form = OutcomeForm(
-        data,
+    if request.method != "POST":
+        saved = _saved_recommendations(review)
+        return _render_outcome(
+            request,
+            review,
+            form=_outcome_form(review, suggested),
+            recommendations=RecommendationFormSet(
+                prefix=RECOMMENDATIONS_PREFIX,
+                initial=saved,
+                finding_choices=choices,
+                # One empty row to start with, or when asked for another.
+                blank_rows=1 if not saved or "another" in request.GET else 0,
+            ),
+            suggested=suggested,
+        )
+    form = OutcomeForm(request.POST, suggested=suggested)
+    recommendations = RecommendationFormSet(
+        request.POST, prefix=RECOMMENDATIONS_PREFIX, finding_choices=choices
+    )
+    page = functools.partial(
+        _render_outcome, request, form=form, recommendations=recommendations, suggested=suggested
+    )
+    if not (form.is_valid() and recommendations.is_valid()):
+        return page(review, status=400)
+    try:
+        review = review_save_outcome(
+            review=review,
+            by=request.user,
+            lock_version=_lock_version(request),
+            overall_outcome=form.cleaned_data["overall_outcome"],
+            override_reason=form.cleaned_data["override_reason"],
+            summary=form.cleaned_data["summary"],
+            recommendations=[
+                RecommendationInput(text, finding_ids)
+                for text, finding_ids in recommendations.recommendations()
+            ],
+            request=request,
+        )
+    except (EditConflict, TransitionRefused) as refusal:
+        if isinstance(refusal, EditConflict):
+            review = refusal.review
+        return page(review, conflict=refusal.reason, status=409)
+    if "add" in request.POST:
+        # Saved; the page comes back with a row to write the next one in.
+        row = len(recommendations.recommendations()) + 1
+        url = reverse("reviews:outcome", args=[review.pk])
+        return redirect(f"{url}?another=1#recommendation-{row}")
+    if "later" in request.POST:
+        messages.success(request, "Your answers are saved. You can come back later.")
+        return redirect("reviews:review", pk=review.pk)
+    form.check_rules()
+    if form.errors:
+        return page(review, status=400)
+    return redirect("reviews:check", pk=review.pk)
+
+
+def _saved_recommendations(review: Review) -> list[dict]:
+    return [
+        {"text": r.text, "findings": [str(f.pk) for f in r.findings.all()]}
+        for r in review.recommendations.prefetch_related("findings").order_by("order")
+    ]
+
+
+def _outcome_form(review: Review, suggested: str) -> OutcomeForm:
+    return OutcomeForm(
         suggested=suggested,
         initial={
             "overall_outcome": review.overall_outcome or suggested,
@@ -346,60 +317,13 @@ def review_outcome(request, pk: int):
             "summary": review.summary,
         },
     )
-    rows = len(existing) + BLANK_RECOMMENDATIONS
-    if data is not None:
-        rows = max(rows, int(data.get("recommendation_rows", rows) or rows))
-    recommendation_forms = [
-        RecommendationForm(
-            data,
-            prefix=f"r{i}",
-            finding_choices=choices,
-            initial=(
-                {
-                    "text": existing[i].text,
-                    "findings": [str(f.pk) for f in existing[i].findings.all()],
-                }
-                if i < len(existing)
-                else None
-            ),
-        )
-        for i in range(min(rows, 50))
-    ]
-    status, conflict = 200, None
-    if request.method == "POST":
-        if form.is_valid() and all(r.is_valid() for r in recommendation_forms):
-            try:
-                review = review_save_outcome(
-                    review=review,
-                    by=request.user,
-                    lock_version=int(request.POST.get("lock_version", 0)),
-                    overall_outcome=form.cleaned_data["overall_outcome"],
-                    override_reason=form.cleaned_data["override_reason"],
-                    summary=form.cleaned_data["summary"],
-                    recommendations=[
-                        RecommendationInput(
-                            r.cleaned_data["text"].strip(),
-                            tuple(int(f) for f in r.cleaned_data["findings"]),
-                        )
-                        for r in recommendation_forms
-                        if r.cleaned_data["text"].strip()
-                    ],
-                    request=request,
-                )
-            except (EditConflict, TransitionRefused) as refusal:
-                conflict, status = refusal.reason, 409
-                if isinstance(refusal, EditConflict):
-                    review = refusal.review
-            else:
-                if "later" in request.POST:
-                    messages.success(request, "Your answers are saved. You can come back later.")
-                    return redirect("reviews:review", pk=review.pk)
-                form.check_rules()
-                if not form.errors:
-                    return redirect("reviews:check", pk=review.pk)
-                status = 400
-        else:
-            status = 400
+
+
+def _render_outcome(
+    request, review: Review, *, form, recommendations, suggested: str, conflict=None, status=200
+):
+    errors = error_links([form, *recommendations.forms])
+    errors += [("recommendations", message) for message in recommendations.non_form_errors()]
     return render(
         request,
         "reviews/review/outcome.html",
@@ -407,13 +331,8 @@ def review_outcome(request, pk: int):
             "review": review,
             "form": form,
             "suggested": Review.Outcome(suggested).label,
-            "recommendation_forms": recommendation_forms,
-            "errors": [
-                (f"id_{f.prefix + '-' if f.prefix else ''}{field}", message)
-                for f in [form, *recommendation_forms]
-                for field, messages_ in f.errors.items()
-                for message in messages_
-            ],
+            "recommendations": recommendations,
+            "errors": errors,
             "conflict": conflict,
         },
         status=status,
@@ -429,7 +348,7 @@ def review_check(request, pk: int):
             review = review_submit(
                 review=review,
                 by=request.user,
-                lock_version=int(request.POST.get("lock_version", 0)),
+                lock_version=_lock_version(request),
                 request=request,
             )
         except (EditConflict, TransitionRefused) as refusal:

@@ -20,3 +20,42 @@ document.querySelectorAll("[data-quote-for]").forEach((button) => {
     quote.focus();
   });
 });
+
+// "Not relevant" tells the finder a suggestion does not answer the expectation, without leaving
+// the step (nothing typed is lost): the passage is demoted for this policy version.
+document.querySelectorAll("[data-not-relevant-url]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const form = button.closest("form");
+    const token = form ? form.querySelector("[name=csrfmiddlewaretoken]") : null;
+    const body = new FormData();
+    body.append("expectation", button.getAttribute("data-expectation"));
+    body.append("passage", button.getAttribute("data-passage"));
+    if (token) {
+      body.append("csrfmiddlewaretoken", token.value);
+    }
+    const suggestions = button.closest(".app-suggestions");
+    const status = suggestions ? suggestions.querySelector(".app-suggestion-status") : null;
+    button.disabled = true;
+    const response = await fetch(button.getAttribute("data-not-relevant-url"), {
+      method: "POST",
+      body,
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) {
+      button.disabled = false;
+      if (status) {
+        status.textContent = "The passage could not be marked not relevant. Try again.";
+      }
+      return;
+    }
+    const item = button.closest(".app-suggestion");
+    if (item) {
+      item.remove();
+    }
+    if (status) {
+      status.textContent = "Marked not relevant. It will no longer be suggested for this expectation.";
+    }
+  });
+});

@@ -8,19 +8,12 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from reviews.answers import ANSWER_FIELDS
 from reviews.models import Finding, Review, ReviewCycle
 
 from ..figures import COUNTED_STATES
 
 REVIEWS_CARRIED_FORWARD = AuditEvent.Action.REVIEWS_CARRIED_FORWARD
-COPIED = (
-    "rating",
-    "evidence_quote",
-    "evidence_page",
-    "evidence_section",
-    "comment",
-    "not_applicable_reason",
-)
 
 
 class CarryForwardRefused(Exception):
@@ -84,10 +77,10 @@ def reviews_carry_forward(*, cycle: ReviewCycle, by, request=None) -> int:
                 source = earlier.get(finding.expectation.code)
                 if source is None:
                     continue
-                for field in COPIED:
+                for field in ANSWER_FIELDS:
                     setattr(finding, field, getattr(source, field))
                 finding.carried_forward = True
-            Finding.objects.bulk_update(findings, [*COPIED, "carried_forward"])
+            Finding.objects.bulk_update(findings, [*ANSWER_FIELDS, "carried_forward"])
             audit_record(
                 action=REVIEWS_CARRIED_FORWARD,
                 request=request,

@@ -3,6 +3,7 @@
 import logging
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.core.files import File
@@ -70,27 +71,39 @@ def export_build_file(*, export_id: int) -> None:
 
     handle, path = tempfile.mkstemp(suffix=f".{export.format}")
     os.close(handle)
+    storage = Export.file.field.storage
+    # A file stored but not recorded on the row (this run failed, or another finished first).
+    stray = ""
     try:
         WRITERS[export.format](path, summary=_summary_for(export), progress=progress)
+        size = os.path.getsize(path)
+        # Stored through the storage API (disk or bucket) under a name the server makes; the
+        # download is named for what it holds.
         with open(path, "rb") as built:
-            export.file.save(export.download_name, File(built), save=False)
-        Export.objects.filter(pk=export_id).update(
+            stray = storage.save(
+                f"exports/{export.pk}-{uuid.uuid4().hex[:12]}.{export.format}", File(built)
+            )
+        won = Export.objects.filter(pk=export_id, status=Export.Status.PROCESSING).update(
             status=Export.Status.READY,
             progress=100,
-            file=export.file.name,
-            size=export.file.size,
+            file=stray,
+            size=size,
             finished_at=timezone.now(),
             last_error="",
         )
+        if won:
+            stray = ""
     except (OperationalError, InterfaceError):
         # Transient: the task retries, and the row, still being built, is claimed again.
         raise
     except Exception as error:
         logger.exception("Export %s failed", export_id)
-        Export.objects.filter(pk=export_id).update(
+        Export.objects.filter(pk=export_id).exclude(status=Export.Status.READY).update(
             status=Export.Status.FAILED,
             finished_at=timezone.now(),
             last_error=f"{type(error).__name__}: {error}"[:500],
         )
     finally:
         Path(path).unlink(missing_ok=True)
+        if stray:
+            storage.delete(stray)

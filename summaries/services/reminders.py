@@ -144,7 +144,7 @@ def policy_reminders(today: date) -> Iterator[Reminder]:
     members = _members_by_agency(d.agency_id for d in documents)
     for document in documents:
         version = document.current_version
-        when = f"{version.next_review_date:%-d %B %Y}"
+        when = version.next_review_as_given
         for person in members[document.agency_id]:
             yield Reminder(
                 recipient_id=person.pk,
@@ -190,7 +190,7 @@ def digest_reminders(today: date) -> Iterator[Reminder]:
     ]
     lines += ["", f"Policies past their own review date: {len(policies)}"]
     lines += [
-        f"- {d.agency.name}: {d.title}, review date {d.current_version.next_review_date}"
+        f"- {d.agency.name}: {d.title}, review date {d.current_version.next_review_as_given}"
         for d in policies
     ]
     body = "\n".join(lines)

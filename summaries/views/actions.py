@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts.decorators import permission_required
 from audit.services import access_refused
 from policies.rules import member_agency_ids
 
@@ -124,13 +125,8 @@ def action_detail(request, pk: int):
     )
 
 
-@login_required
+@permission_required("summaries.view_all_actions")
 def actions_board(request):
-    if not request.user.has_perm("summaries.view_all_actions"):
-        raise access_refused(
-            request,
-            permission="summaries.view_all_actions",
-        )
     status = request.GET.get("status", "")
     if status not in Action.Status.values:
         status = ""

@@ -31,13 +31,16 @@ def comparison(request, pk: int):
     board = figures.ratings_by_expectation([review.cycle]) if shown else []
     labels = dict(figures.RATINGS)
     own = {
-        code: labels.get(rating, "Not rated")
-        for code, rating in review.findings.values_list("expectation__code", "rating")
+        code: (text, labels.get(rating, "Not rated"))
+        for code, text, rating in review.findings.order_by("expectation__order").values_list(
+            "expectation__code", "expectation__text", "rating"
+        )
     }
     rows = [
         {
             "code": row.code,
-            "own": own.get(row.code, "Not rated"),
+            "text": row.text,
+            "own": own[row.code][1] if row.code in own else "Not rated",
             "shares": [
                 round(100 * row.count(rating) / row.total) if row.total else 0
                 for rating, _ in figures.RATINGS
@@ -55,7 +58,9 @@ def comparison(request, pk: int):
             "counted": counted,
             "minimum": MIN_AGENCIES,
             "rows": rows,
-            "own": sorted(own.items(), key=lambda item: [int(p) for p in item[0].split(".")]),
+            "own": [
+                {"code": code, "text": text, "own": label} for code, (text, label) in own.items()
+            ],
             "ratings": figures.RATINGS,
             "chart": charts.ratings_chart(board, prefix="board") if shown else "",
         },

@@ -21,6 +21,8 @@ def export_list(request):
     initial = {"format": Export.Format.XLSX}
     if request.GET.get("cycle", "").isdigit():
         initial["cycle"] = int(request.GET["cycle"])
+    else:
+        initial["cycle"] = selectors.cycle_current()
     form = ExportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -35,7 +37,8 @@ def export_list(request):
         except ExportRefused as refusal:
             form.add_error(None, refusal.reason)
         else:
-            messages.success(request, f"{export} is being built")
+            # Info, not success: nothing has been built yet.
+            messages.info(request, f"{export} requested. It is being built.")
             return redirect(export.get_absolute_url())
     exports = selectors.exports_for_user(request.user)[:20]
     status = 400 if request.method == "POST" else 200
@@ -45,14 +48,28 @@ def export_list(request):
 
 
 def _status(export: Export) -> dict:
+    """What the export page shows, on first render and as it updates itself in place."""
+    Status = Export.Status
+    pending = export.status in (Status.PENDING, Status.PROCESSING)
+    if pending:
+        message = f"{export.get_status_display()}: {export.progress}% done"
+    elif export.status == Status.READY:
+        message = "Ready to download"
+    else:
+        message = (
+            f"It could not be built: {export.last_error}. Start the export again; "
+            "if it fails again, tell the service's support."
+        )
     return {
         "status": export.status,
+        "pending": pending,
         "status_label": export.get_status_display(),
         "progress": export.progress,
-        "error": export.last_error if export.status == Export.Status.FAILED else "",
+        "message": message,
+        "error": export.last_error if export.status == Status.FAILED else "",
         "download_url": (
             reverse("summaries:export_download", args=[export.pk])
-            if export.status == Export.Status.READY
+            if export.status == Status.READY
             else ""
         ),
     }
@@ -82,9 +99,12 @@ def export_download(request, pk: int):
         Export.Format.CSV: "text/csv; charset=utf-8",
         Export.Format.PDF: "application/pdf",
     }
-    return FileResponse(
+    response = FileResponse(
         export.file.open("rb"),
         as_attachment=True,
         filename=export.download_name,
         content_type=content_types[export.format],
     )
+    # Every agency's findings: never kept by a browser or a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -37,10 +37,13 @@ def test_json_has_one_object_per_expectation_with_text_page_and_score(tmp_path):
     assert best["text"].startswith("Staff must not befriend pupils")
     assert best["page"] == 1
     assert 0 < best["score"] <= 1
+    assert best["label"] == "likely"
+    assert not any(s["label"] for s in suggestions["3.4"])
     for entry in answer:
         assert len(entry["suggestions"]) <= 3
         for suggestion in entry["suggestions"]:
-            assert {"text", "page", "score"} <= set(suggestion)
+            assert {"text", "page", "score", "label"} <= set(suggestion)
+            assert suggestion["label"] in ("likely", "possible", "")
             assert len(suggestion["text"]) <= MAX_PASSAGE_CHARACTERS
 
 

@@ -2,16 +2,16 @@
 
 import pytest
 
+from documents.child import run_document_action
 from evidence.structure import MAX_PASSAGE_CHARACTERS, split_passage
 from policies.generate import make_docx
-from policies.sandbox import run_inspection
 
 from .. import files
 from .policies import FOOTER, HEADER, long_pdf_markdown, write
 
 
 def passages(path):
-    result = run_inspection("passages", str(path), timeout_seconds=30, memory_mb=1024)
+    result = run_document_action("passages", str(path), timeout_seconds=30, memory_mb=1024)
     assert result["ok"], result
     return result["passages"]
 
@@ -101,13 +101,13 @@ def test_a_sentence_longer_than_a_quote_is_cut_between_words():
 def test_a_hostile_file_is_refused_with_a_reason(tmp_path, content, reason):
     path = tmp_path / "policy.docx"
     path.write_bytes(content)
-    result = run_inspection("passages", str(path), timeout_seconds=30, memory_mb=1024)
+    result = run_document_action("passages", str(path), timeout_seconds=30, memory_mb=1024)
     assert result["ok"] is False and reason in result["reason"]
 
 
 def test_a_document_with_only_headings_has_no_passages(tmp_path):
     path = tmp_path / "policy.docx"
     path.write_bytes(make_docx([("heading", 1, "Social media policy")]))
-    result = run_inspection("passages", str(path), timeout_seconds=30, memory_mb=1024)
+    result = run_document_action("passages", str(path), timeout_seconds=30, memory_mb=1024)
     assert result == {"ok": False, "reason": result["reason"]}
     assert "No text could be read" in result["reason"]

@@ -46,14 +46,13 @@ def test_before_suggestions_are_prepared_the_step_says_so(rita_client, review):
 
 
 def test_each_expectation_shows_its_suggestions_with_marked_words(rita_client, review):
-    step(rita_client, review)  # kept briefly before the suggestions exist
+    step(rita_client, review)
     evidence_prepare(version_id=review.policy_version_id, framework_id=review.framework_id)
-    cache.clear()  # the brief while has passed
     page = step(rita_client, review)
     assert "Suggested passages are being prepared" not in page
     one = page.split('id="finding-1.1"')[1].split('id="finding-1.2"')[0]
     assert "<mark>befriend</mark> <mark>pupils</mark>" in one
-    assert "Strong match" in one and "Staff conduct, paragraph 1" in one
+    assert "Likely" in one and "Staff conduct, paragraph 1" in one
     assert 'data-quote-text="Staff must not befriend pupils or accept friend requests' in one
     assert "Quote this" in one
 
@@ -73,15 +72,14 @@ def test_passage_text_is_escaped(rita_client, review):
     assert "&lt;b&gt;<mark>befriend</mark>&lt;/b&gt; <mark>pupils</mark>" in one
 
 
-def test_suggestions_are_read_in_one_query_and_kept_rendered(rita_client, review):
+def test_suggestions_appear_as_soon_as_they_are_prepared_for_the_same_queries(rita_client, review):
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:
             step(rita_client, review)
         return len(captured)
 
-    first = count()
-    assert count() < first  # kept rendered for a short while
+    step(rita_client, review)  # the policy's text is now kept as a fragment
+    before = count()
     evidence_prepare(version_id=review.policy_version_id, framework_id=review.framework_id)
-    cache.clear()  # the short while has passed
-    assert count() == first
-    assert "Strong match" in step(rita_client, review)
+    assert count() == before
+    assert "Likely" in step(rita_client, review)

@@ -42,7 +42,7 @@ def test_passages_and_suggestions_are_stored_per_version_and_framework():
     best = evidence.suggestions[0]
     assert best["text"].startswith("Staff must not befriend pupils")
     assert best["location"] == "Staff conduct, paragraph 1" and best["page"] is None
-    assert best["strong"] is True
+    assert best["label"] == "likely" and 0 < best["score"] <= 1
     assert Passage.objects.get(pk=best["passage"]).version == version
 
 
@@ -55,7 +55,7 @@ def test_preparing_twice_changes_nothing(monkeypatch):
     def no_second_split(*args, **kwargs):
         raise AssertionError("the file was split again")
 
-    monkeypatch.setattr(services, "run_inspection", no_second_split)
+    monkeypatch.setattr(services, "passages_of_file", no_second_split)
     evidence_prepare_task(version.pk, framework.pk)
     assert list(ExpectationEvidence.objects.values_list("pk", "suggestions")) == first
     assert EvidenceRun.objects.count() == 1

@@ -129,8 +129,11 @@ def test_no_file_is_a_clear_error():
     assert "Select the PDF file of the outcome" in response.content.decode()
 
 
-def test_the_command_says_genuine_and_exits_zero(issued, signed_off, capsys):
-    call_command("verify_outcome", issued.file.path)
+def test_the_command_says_genuine_and_exits_zero(issued, signed_off, capsys, tmp_path):
+    downloaded = tmp_path / "outcome.pdf"
+    with issued.file.open("rb") as stored:
+        downloaded.write_bytes(stored.read())
+    call_command("verify_outcome", str(downloaded))
     out = capsys.readouterr().out
     assert "This is a genuine outcome" in out
     assert signed_off.reference in out

@@ -2,6 +2,7 @@
 
 import hashlib
 import subprocess
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -12,6 +13,19 @@ from outcomes.services import outcome_render
 from reviews.models import Review
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def local_copy(tmp_path):
+    """A stored file copied to a local path, for the command-line tools that read only paths."""
+
+    def copy(field) -> Path:
+        path = tmp_path / Path(field.name).name
+        with field.open("rb") as stored:
+            path.write_bytes(stored.read())
+        return path
+
+    return copy
 
 
 def pdf_text(path) -> str:
@@ -44,10 +58,12 @@ def test_rendering_stores_a_signed_pdf_whose_sha256_matches_and_issues_the_outco
     assert event.detail["sha256"] == outcome.sha256
 
 
-def test_the_pdf_text_holds_every_code_rating_the_sha256_and_the_reference(settings, signed_off):
+def test_the_pdf_text_holds_every_code_rating_the_sha256_and_the_reference(
+    settings, signed_off, local_copy
+):
     settings.SITE_URL = "https://review.wexcombe.example/"
     outcome = outcome_render(review_id=signed_off.pk)
-    text = " ".join(pdf_text(outcome.file.path).split())
+    text = " ".join(pdf_text(local_copy(outcome.file)).split())
     version = signed_off.policy_version
     for code in [f"{s}.{n}" for s, count in ((1, 6), (2, 4), (3, 5)) for n in range(1, count + 1)]:
         assert f"{code} " in text, code
@@ -64,7 +80,7 @@ def test_the_pdf_text_holds_every_code_rating_the_sha256_and_the_reference(setti
 
 def test_the_pdf_is_tagged_pdf_ua_with_its_language_and_title(signed_off):
     outcome = outcome_render(review_id=signed_off.pk)
-    reader = PdfReader(outcome.file.path)
+    reader = PdfReader(outcome.file.open("rb"))
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
@@ -85,21 +101,23 @@ def test_rendering_again_never_makes_a_second_outcome(signed_off, media_files):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.OUTCOME_ISSUED).count() == 1
 
 
-def test_pdfsig_reports_the_signature_valid(signed_off):
+def test_pdfsig_reports_the_signature_valid(signed_off, local_copy):
     outcome = outcome_render(review_id=signed_off.pk)
     report = subprocess.run(
-        ["pdfsig", outcome.file.path], capture_output=True, text=True, check=False
+        ["pdfsig", local_copy(outcome.file)], capture_output=True, text=True, check=False
     ).stdout
     assert "Signature is Valid" in report
     assert "Total document signed" in report
 
 
-def test_the_outcome_shows_what_was_signed_off_even_if_the_policy_is_renamed_later(signed_off):
+def test_the_outcome_shows_what_was_signed_off_even_if_the_policy_is_renamed_later(
+    signed_off, local_copy
+):
     document = signed_off.policy_version.document
     title = document.title
     document.title = "Renamed afterwards"
     document.save(update_fields=["title"])
     outcome = outcome_render(review_id=signed_off.pk)
-    text = pdf_text(outcome.file.path)
+    text = pdf_text(local_copy(outcome.file))
     assert title in text
     assert "Renamed afterwards" not in text

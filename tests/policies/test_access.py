@@ -85,11 +85,13 @@ def test_signed_out_people_are_sent_to_sign_in(client, northgate_version):
     assert response["Location"].startswith("/sign-in/")
 
 
-def test_download_sends_a_fixed_name_and_is_audited(alice_client, northgate_version):
+def test_download_is_named_for_the_policy_and_its_version_label_and_is_audited(
+    alice_client, northgate_version
+):
     response = alice_client.get(f"/policies/{northgate_version.document_id}/versions/1/download/")
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        f'attachment; filename="policy-{northgate_version.document_id}-version-1.pdf"'
+        'attachment; filename="northgate-sm-policy-version-1.0.pdf"'
     )
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -12,10 +12,12 @@ from docx.oxml import OxmlElement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policies import inspection
+from documents import blocks, inspection, refusals
+from documents.child import run_document_action
+from documents.inspection import inspect_file
+from documents.reader import extract_text
+from documents.refusals import TOO_BIG, TOO_SLOW
 from policies.generate import make_docx, make_odt, make_pdf
-from policies.inspection import extract_text, inspect_file
-from policies.sandbox import TOO_BIG, TOO_SLOW, run_inspection
 from tests import files
 
 POLICY_BLOCKS = [
@@ -168,7 +170,7 @@ def test_pdf_text_comes_as_paragraphs_by_page_keeping_empty_pages(saved):
 def test_pdf_with_no_text_is_refused_as_a_possible_scan(saved):
     result = extract_text(saved(make_pdf([[""], [""]])))
 
-    assert result == {"ok": False, "reason": inspection.PDF_NO_TEXT}
+    assert result == {"ok": False, "reason": refusals.PDF_NO_TEXT}
 
 
 @pytest.mark.parametrize("make", [make_docx, make_odt])
@@ -226,11 +228,11 @@ def test_docx_headers_and_footers_are_left_out(saved):
 
 
 def test_text_beyond_the_limit_is_refused(saved, monkeypatch):
-    monkeypatch.setattr(inspection, "MAX_CHARACTERS", 20)
+    monkeypatch.setattr(blocks, "MAX_CHARACTERS", 20)
 
     result = extract_text(saved(make_odt([("para", "Twenty-one characters")])))
 
-    assert result == {"ok": False, "reason": inspection.TOO_MUCH_TEXT}
+    assert result == {"ok": False, "reason": refusals.TOO_MUCH_TEXT}
 
 
 def test_extraction_refuses_what_inspection_refuses(saved):
@@ -252,7 +254,7 @@ def test_a_thousand_page_pdf_is_made_quickly():
 
 
 def test_sandbox_extracts_a_good_file(saved):
-    result = run_inspection(
+    result = run_document_action(
         "extract", saved(make_docx(POLICY_BLOCKS)), timeout_seconds=30, memory_mb=1024
     )
 
@@ -263,7 +265,7 @@ def test_sandbox_extracts_a_good_file(saved):
 
 
 def test_sandbox_passes_on_the_reason_a_file_is_refused(saved):
-    result = run_inspection(
+    result = run_document_action(
         "inspect", saved(files.exe_renamed()), timeout_seconds=30, memory_mb=1024
     )
 
@@ -273,7 +275,7 @@ def test_sandbox_passes_on_the_reason_a_file_is_refused(saved):
 def test_sandbox_refuses_a_file_that_takes_too_long(saved):
     path = saved(files.content_bomb_pdf())
 
-    assert run_inspection("extract", path, timeout_seconds=0.001, memory_mb=1024) == {
+    assert run_document_action("extract", path, timeout_seconds=0.001, memory_mb=1024) == {
         "ok": False,
         "reason": TOO_SLOW,
     }
@@ -290,7 +292,7 @@ def test_sandbox_refuses_a_file_that_takes_too_long(saved):
 def test_sandbox_refuses_a_file_that_needs_too_much_memory(saved, make, memory_mb):
     path = saved(make())
 
-    assert run_inspection("extract", path, timeout_seconds=30, memory_mb=memory_mb) == {
+    assert run_document_action("extract", path, timeout_seconds=30, memory_mb=memory_mb) == {
         "ok": False,
         "reason": TOO_BIG,
     }

@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from policies.generate import make_docx, make_odt, make_pdf
 from policies.models import PolicyDocument, PolicyVersion
+from policies.services import UploadRefused, VersionMetadata, policy_version_upload
 
 from .. import files
 
@@ -129,9 +131,41 @@ def test_the_same_file_twice_is_told_so_and_not_stored_twice(alice_client, north
         form_data(SimpleUploadedFile("renamed.pdf", content)),
     )
     assert response.status_code == 400
-    assert "already uploaded as version 1" in response.content.decode()
+    page = response.content.decode()
+    assert "already uploaded as version 2.1 of “Social media policy”" in page
+    assert "version 1 " not in page  # the upload's number is not what people call it
     assert PolicyVersion.objects.count() == 1
     assert len(media_files()) == 1
+
+
+def test_a_duplicate_without_a_version_label_is_named_by_its_upload_date(northgate, alice):
+    content = make_pdf(POLICY_TEXT)
+    metadata = VersionMetadata(owner="Lead", version_label="", document_date="2026-01-01")
+    policy_version_upload(
+        by=alice,
+        agency=northgate,
+        uploaded_file=SimpleUploadedFile("p.pdf", content),
+        metadata=metadata,
+        title="Social media policy",
+    )
+    with pytest.raises(UploadRefused) as refused:
+        policy_version_upload(
+            by=alice,
+            agency=northgate,
+            uploaded_file=SimpleUploadedFile("p.pdf", content),
+            metadata=metadata,
+            title="Social media policy",
+        )
+
+    today = f"{timezone.localdate():%-d %B %Y}"
+    assert f"already uploaded as the version uploaded on {today} of" in refused.value.reason
+
+
+def test_the_audit_trail_names_a_version_by_its_label(alice_client, northgate):
+    upload(alice_client, northgate, "policy.pdf", make_pdf(POLICY_TEXT))
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPLOAD)
+    assert event.object_repr == "Social media policy, version 2.1"
 
 
 def test_a_new_version_gets_the_next_number(alice_client, northgate):
@@ -166,7 +200,7 @@ def test_missing_details_get_specific_messages(alice_client, northgate):
     assert response.status_code == 400
     assert "Enter the policy owner" in page
     assert "Enter the policy title" in page
-    assert "Enter the day" in page or "Enter the day, month and year" in page
+    assert "Enter the date of document" in page
     assert PolicyVersion.objects.count() == 0
 
 

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 
 from reviews.models import Finding, Review
 from reviews.services import EditConflict, review_save_findings
@@ -82,4 +83,60 @@ def test_of_two_simultaneous_saves_exactly_one_wins(northgate, rita, mo, charlie
         winner = next(name for name, result in results.items() if result == "saved")
         finding.refresh_from_db()
         assert finding.comment == comments[winner], f"trial {trial}"
+        assert Review.objects.get(pk=review.pk).lock_version == lock_version + 1, f"trial {trial}"
+
+
+PAGE_TRIALS = 5
+
+
+def save_step_in_thread(*, user, url: str, data: dict, barrier, results: dict, name: str) -> None:
+    """The reviewer, in another browser, saves the step they opened at the same version."""
+    try:
+        client = Client()
+        client.force_login(user)
+        barrier.wait(timeout=10)
+        results[name] = client.post(url, data).status_code
+    except Exception as error:  # any other outcome is a failure, reported by the test
+        results[name] = repr(error)
+    finally:
+        connections.close_all()
+
+
+def test_of_two_simultaneous_saves_of_a_step_one_is_refused_and_told(northgate, rita, mo, charlie):
+    review = make_review(agency=northgate, reviewer=rita, moderator=mo, admin=charlie)
+    url = f"/reviews/{review.pk}/section/1/"
+    count = review.findings.filter(expectation__section__number=1).count()
+
+    for trial in range(PAGE_TRIALS):
+        lock_version = Review.objects.get(pk=review.pk).lock_version
+        barrier, results = threading.Barrier(2), {}
+        threads = []
+        for name in ("first", "second"):
+            data = {
+                "lock_version": lock_version,
+                "later": "1",
+                "findings-TOTAL_FORMS": count,
+                "findings-INITIAL_FORMS": count,
+                "findings-0-rating": Finding.Rating.NOT_MET,
+                "findings-0-comment": f"Answer {name} in trial {trial}",
+            }
+            threads.append(
+                threading.Thread(
+                    target=save_step_in_thread,
+                    kwargs={
+                        "user": rita,
+                        "url": url,
+                        "data": data,
+                        "barrier": barrier,
+                        "results": results,
+                        "name": name,
+                    },
+                )
+            )
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+        assert sorted(results.values()) == [302, 409], f"trial {trial}: {results}"
         assert Review.objects.get(pk=review.pk).lock_version == lock_version + 1, f"trial {trial}"

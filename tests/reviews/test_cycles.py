@@ -224,6 +224,10 @@ PAGES = [
     ("get", "/cycles/{cycle}/"),
     ("get", "/cycles/{cycle}/assign/"),
     ("post", "/cycles/{cycle}/assign/"),
+    ("get", "/cycles/{cycle}/agencies/add/"),
+    ("post", "/cycles/{cycle}/agencies/add/"),
+    ("get", "/cycles/{cycle}/agencies/{agency}/remove/"),
+    ("post", "/cycles/{cycle}/agencies/{agency}/remove/"),
     ("get", "/reviews/{review}/manage/"),
     ("post", "/reviews/{review}/manage/"),
 ]
@@ -236,7 +240,7 @@ def test_cycle_pages_are_403_and_audited_for_everyone_but_board_admins(
 ):
     review = make_review(agency=northgate, reviewer=rita, moderator=mo, admin=charlie)
     client = request.getfixturevalue(f"{who}_client")
-    path = url.format(cycle=review.cycle_id, review=review.pk)
+    path = url.format(cycle=review.cycle_id, review=review.pk, agency=northgate.pk)
     response = getattr(client, method)(path, {"action": "withdraw", "reason": "No"})
     assert response.status_code == 403
     refusal = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_REFUSED)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from summaries.models import Action
 
@@ -64,7 +65,7 @@ def test_the_comparison_shows_own_ratings_and_board_wide_shares(
     html = page.content.decode()
     assert "all 6 agencies" in html
     # 1.2: Northgate partially met, Southport met, four others not met.
-    row = html.split('<th scope="row" class="govuk-table__header">1.2</th>')[1].split("</tr>")[0]
+    row = html.split('<th scope="row" class="govuk-table__header">1.2<')[1].split("</tr>")[0]
     assert "Partially met" in row
     assert [cell.split("%")[0].split(">")[-1] for cell in row.split("numeric")[1:]] == [
         "17",
@@ -72,6 +73,21 @@ def test_the_comparison_shows_own_ratings_and_board_wide_shares(
         "67",
         "0",
     ]
+
+
+def test_the_comparison_gives_each_expectations_text(alice_client, board, northgate_review):
+    html = alice_client.get(reverse("summaries:comparison", args=[northgate_review.pk]))
+    html = html.content.decode()
+    for expectation in northgate_review.framework.expectations.all():
+        assert escape(expectation.text) in html, expectation.code
+
+
+def test_the_withheld_comparison_still_gives_each_expectations_text(alice_client, northgate_review):
+    html = alice_client.get(reverse("summaries:comparison", args=[northgate_review.pk]))
+    html = html.content.decode()
+    assert "shown once at least 5 agencies" in html
+    for expectation in northgate_review.framework.expectations.all():
+        assert escape(expectation.text) in html, expectation.code
 
 
 def test_no_agency_page_names_another_agency(alice_client, board, northgate_review):

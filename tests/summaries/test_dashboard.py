@@ -61,21 +61,60 @@ def test_only_signed_off_reviews_count_in_ratings(cycle, northgate_review, south
     assert rows["1.1"].counts == {"met": 1}
     assert sum(row.total for row in rows.values()) == 15
     gaps = figures.common_gaps(list(rows.values()))
-    assert [g.code for g in gaps] == ["1.2", "2.1"]
+    assert [g.code for g in gaps] == ["2.1", "1.2"]
 
 
-def test_change_since_the_previous_cycle(framework, northgate, rita, mo):
-    before = make_cycle(agencies=[northgate], name="2025 review", framework=framework)
+def test_most_common_gaps_rank_not_met_above_partially_met(cycle, rita, mo):
+    # 1.1: one Not met (2 points); 1.2: two Partially met (2 points, fewer Not met);
+    # 1.3: one Partially met; 3.5: one Not met and one Partially met (3 points).
+    counted_review(
+        agency=AgencyFactory(),
+        cycle=cycle,
+        reviewer=rita,
+        moderator=mo,
+        ratings={"1.1": "not_met", "1.2": "partially_met", "3.5": "not_met"},
+    )
+    counted_review(
+        agency=AgencyFactory(),
+        cycle=cycle,
+        reviewer=rita,
+        moderator=mo,
+        ratings={"1.2": "partially_met", "1.3": "partially_met", "3.5": "partially_met"},
+    )
+    gaps = figures.common_gaps(figures.ratings_by_expectation([cycle]))
+    assert [g.code for g in gaps] == ["3.5", "1.1", "1.2", "1.3"]
+
+
+def test_the_dashboard_says_how_gaps_are_ranked(charlie_client, cycle, northgate_review):
+    page = charlie_client.get(reverse("summaries:dashboard", args=[cycle.pk])).content.decode()
+    assert "each Not met counts 2 and each Partially met counts 1" in page
+    gaps = page[page.index('id="gaps"') :]
+    assert gaps.index("<strong>2.1</strong>: 1 Not met, 0 Partially met") < gaps.index(
+        "<strong>1.2</strong>: 0 Not met, 1 Partially met"
+    )
+
+
+def _two_cycles(framework):
+    before = make_cycle(agencies=[], name="2025 review", framework=framework)
     before.opens_on = datetime.date(2025, 1, 1)
     before.closes_on = datetime.date(2025, 12, 31)
     before.save()
-    now = make_cycle(agencies=[northgate], name="2026 review", framework=framework)
-    counted_review(agency=northgate, cycle=before, reviewer=rita, moderator=mo, ratings="not_met")
-    counted_review(
-        agency=northgate, cycle=now, reviewer=rita, moderator=mo, ratings={"1.1": "not_met"}
-    )
+    return before, make_cycle(agencies=[], name="2026 review", framework=framework)
+
+
+def test_change_since_the_previous_cycle_counts_only_agencies_in_both(framework, rita, mo):
+    before, now = _two_cycles(framework)
+    agencies = [AgencyFactory(name=f"Agency {n}") for n in range(4)]
+    for agency in agencies[:3]:
+        counted_review(agency=agency, cycle=before, reviewer=rita, moderator=mo, ratings="not_met")
+        counted_review(
+            agency=agency, cycle=now, reviewer=rita, moderator=mo, ratings={"1.1": "not_met"}
+        )
+    # Counted only this cycle: it must not move the comparison.
+    counted_review(agency=agencies[3], cycle=now, reviewer=rita, moderator=mo)
     summary = figures.cycle_summary(now)
     assert summary.previous == [before]
+    assert summary.change.agencies == 3 and summary.change.shown
     by_code = {c.label: c for c in summary.change_by_expectation}
     assert (by_code["1.1"].before, by_code["1.1"].after, by_code["1.1"].difference) == (
         0.0,
@@ -83,8 +122,39 @@ def test_change_since_the_previous_cycle(framework, northgate, rita, mo):
         0.0,
     )
     assert by_code["1.2"].difference == 100.0
-    (agency,) = summary.change_by_agency
-    assert (agency.label, agency.before, agency.after) == ("Northgate Council", 0.0, 93.3)
+    assert [c.label for c in summary.change_by_agency] == ["Agency 0", "Agency 1", "Agency 2"]
+    assert {(c.before, c.after) for c in summary.change_by_agency} == {(0.0, 93.3)}
+
+
+def test_no_change_is_shown_for_too_few_agencies_in_both_cycles(
+    charlie_client, framework, rita, mo
+):
+    before, now = _two_cycles(framework)
+    agencies = [AgencyFactory() for _ in range(3)]
+    for agency in agencies:
+        counted_review(agency=agency, cycle=before, reviewer=rita, moderator=mo, ratings="not_met")
+    counted_review(agency=agencies[0], cycle=now, reviewer=rita, moderator=mo)
+    summary = figures.cycle_summary(now)
+    assert summary.change.agencies == 1
+    assert not summary.change.shown
+    assert summary.change_by_expectation == [] and summary.change_by_agency == []
+    page = charlie_client.get(reverse("summaries:dashboard", args=[now.pk])).content.decode()
+    assert "only 1 agency was counted in both 2026 review and 2025 review" in page
+    assert f"at least {figures.MIN_AGENCIES_TO_COMPARE} agencies" in page
+    assert "Change per expectation" not in page and "+100" not in page
+
+
+def test_the_change_table_says_which_agencies_it_compares_and_what_a_dash_means(
+    charlie_client, framework, rita, mo
+):
+    before, now = _two_cycles(framework)
+    for _ in range(3):
+        agency = AgencyFactory()
+        for cycle in (before, now):
+            counted_review(agency=agency, cycle=cycle, reviewer=rita, moderator=mo)
+    page = charlie_client.get(reverse("summaries:dashboard", args=[now.pk])).content.decode()
+    assert "counting only the 3 agencies whose reviews were counted in both" in page
+    assert "A dash (–) means there is no share to compare" in page
 
 
 def test_dashboard_shows_charts_tables_and_text_alternatives(
@@ -93,7 +163,7 @@ def test_dashboard_shows_charts_tables_and_text_alternatives(
     page = charlie_client.get(reverse("summaries:dashboard", args=[cycle.pk])).content.decode()
     assert page.count("<svg") == 2
     assert 'role="img"' in page and '<title id="ratings-title">' in page
-    assert "Most gaps: 1.2 with 1 partially met or not met" in page
+    assert "Most serious gaps: 2.1 with 1 not met and 0 partially met" in page
     assert 'id="heat-map-table"' in page and "Partially met" in page
     assert "Southport Police" in page and "Northgate Council" in page
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from evidence.ranking import SHOWN, Query, rank_passages, typical_evidence
+from evidence.ranking import LABELS, Query, rank_passages
 from evidence.services import latest_frameworks, suggestion_from_split
-from policies.sandbox import run_inspection
+from evidence.structure import passages_of_file
 from reviews.services import FRAMEWORKS_DIR
 
 
@@ -34,8 +34,7 @@ class Command(BaseCommand):
         if options["top"] < 1:
             raise CommandError("--top must be at least 1.")
         code, queries = _framework_queries(options["framework"])
-        result = run_inspection(
-            "passages",
+        result = passages_of_file(
             str(path),
             timeout_seconds=settings.POLICY_EXTRACT_TIMEOUT_SECONDS,
             memory_mb=settings.POLICY_PARSE_MEMORY_MB,
@@ -50,7 +49,6 @@ class Command(BaseCommand):
                 "suggestions": [
                     suggestion_from_split(passages[found.passage], found)
                     for found in ranked[query.code]
-                    if found.score >= SHOWN
                 ],
             }
             for query in queries
@@ -61,11 +59,12 @@ class Command(BaseCommand):
         self.stdout.write(f"{path.name}: {len(passages)} passages, framework {code}")
         for entry in answer:
             self.stdout.write(f"\n{entry['code']}")
-            if not any(s["strong"] for s in entry["suggestions"]):
-                self.stdout.write("  No passage clearly addresses this.")
+            if not any(s["label"] for s in entry["suggestions"]):
+                self.stdout.write("  No passage clearly addresses this. Closest passages:")
             for suggestion in entry["suggestions"]:
+                label = LABELS.get(suggestion["label"], "-")
                 self.stdout.write(
-                    f"  {suggestion['score']:.2f}  {suggestion['location']}: "
+                    f"  {label:<8} {suggestion['score']:.2f}  {suggestion['location']}: "
                     f"{suggestion['text'][:160]}"
                 )
 
@@ -80,21 +79,31 @@ def _framework_queries(code: str | None) -> tuple[str, list[Query]]:
     if code is None:
         codes = ", ".join(sorted(f.code for f in loaded))
         raise CommandError(f"Choose a framework with --framework: {codes}.")
-    phrases = typical_evidence(code)
     framework = next((f for f in loaded if f.code == code), None)
-    if framework is not None:
-        expectations = [(e.code, e.text) for e in framework.expectations.order_by("order")]
-    else:
-        expectations = _expectations_from_file(code)
-    return code, [Query(c, text, tuple(phrases.get(c, ()))) for c, text in expectations]
+    if framework is None:
+        return code, _expectations_from_file(code)
+    return code, [
+        Query(
+            code=e.code,
+            text=e.text,
+            what_good_looks_like=e.what_good_looks_like,
+            concepts=tuple(e.concepts),
+        )
+        for e in framework.expectations.order_by("order")
+    ]
 
 
-def _expectations_from_file(code: str) -> list[tuple[str, str]]:
+def _expectations_from_file(code: str) -> list[Query]:
     for path in sorted(FRAMEWORKS_DIR.glob("*.toml")):
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         if data.get("code") == code:
             return [
-                (expectation["code"], expectation["text"].strip())
+                Query(
+                    code=expectation["code"],
+                    text=expectation["text"].strip(),
+                    what_good_looks_like=expectation.get("what_good_looks_like", "").strip(),
+                    concepts=tuple(expectation.get("concepts", ())),
+                )
                 for section in data["sections"]
                 for expectation in section.get("expectations", [])
             ]

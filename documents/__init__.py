@@ -1,0 +1,1 @@
+"""Reading uploaded documents (PDF, Word, OpenDocument) safely: checks, text and passages."""
