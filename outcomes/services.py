@@ -22,10 +22,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
 from reviews.answers import ANSWER_FIELDS
 from reviews.models import Review, SignOff
+from reviews.selectors import review_with_history
 from reviews.services.reviews import TransitionRefused
 
 from .models import Outcome
@@ -126,8 +128,6 @@ def outcome_prepare(*, review: Review, queue: bool = True) -> Outcome:
 
     Called inside the sign-off's transaction, so the outcome shows exactly what was signed off.
     """
-    from reviews.selectors import review_with_history
-
     content = outcome_content(review_with_history(review))
     try:
         with transaction.atomic():
@@ -335,8 +335,6 @@ def outcome_record_download(*, outcome: Outcome, request) -> None:
 
 def outcome_notify(*, outcome_id: int) -> int:
     """Email the agency's members that its outcome is ready; once, however often it runs."""
-    from accounts.models import User
-
     outcome = Outcome.objects.select_related("review__agency").filter(pk=outcome_id).first()
     if outcome is None or not outcome.is_ready:
         return 0
