@@ -47,6 +47,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from audit.models import AuditEvent
+from evidence.models import DismissedSuggestion
 from outcomes.models import Outcome
 from people.models import INVITATION_LIFETIME, Invitation, token_digest
 from policies.models import Agency, Membership, PolicyDocument, PolicyPage, PolicyVersion
@@ -492,6 +493,12 @@ TABLE: list[Row] = [
                                                                                    SIGN_IN,  HIDDEN,    FORBIDDEN, OK,        FORBIDDEN, FORBIDDEN),
     _row("reviews:moderate",                f"{SP} open",   _pk("southport_review"),
                                                                                    SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN),
+    # Marking a suggestion not relevant: the reviewer of an open review only.
+    _row("evidence:not_relevant",           NG,   _pk("northgate_review"),         SIGN_IN,  NO_GET,    NO_GET,    NO_GET,    NO_GET,    NO_GET),
+    _row("evidence:not_relevant",           NG,   _pk("northgate_review"),         SIGN_IN,  HIDDEN,    OK,        FORBIDDEN, FORBIDDEN, FORBIDDEN,
+         method="post", state=lambda w: list(DismissedSuggestion.objects.values())),
+    _row("evidence:not_relevant",           SP,   _pk("southport_review"),         SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN,
+         method="post", state=lambda w: list(DismissedSuggestion.objects.values())),
     _row("reviews:cycles",                  "",   _touch("cycle"),                 SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
     _row("reviews:cycle_new",               "",   _,                               SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
     _row("reviews:cycle",                   "",   _pk("cycle"),                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),

@@ -2,73 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .answers import review_reference
-
-
-class Framework(models.Model):
-    """One published version of a checklist. A published version never changes."""
-
-    code = models.SlugField(max_length=80, help_text="Stable across versions.")
-    version = models.PositiveIntegerField()
-    name = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=300, blank=True)
-    published_on = models.DateField(null=True, blank=True)
-    source = models.CharField(max_length=500, blank=True)
-    description = models.TextField(blank=True)
-    # sha256 of the loaded content, so that loading the same file again changes nothing.
-    content_hash = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["code", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["code", "version"], name="framework_version_unique"),
-            models.UniqueConstraint(
-                fields=["code", "content_hash"], name="framework_content_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} (version {self.version})"
-
-    def get_absolute_url(self) -> str:
-        return reverse("reviews:framework", args=[self.code, self.version])
-
-
-class Section(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="sections")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=500)
-
-    class Meta:
-        ordering = ["framework", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "number"], name="section_number_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.number}. {self.title}"
-
-
-class Expectation(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="expectations")
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="expectations")
-    code = models.CharField(max_length=20)
-    order = models.PositiveIntegerField()
-    text = models.TextField()
-    what_good_looks_like = models.TextField(blank=True)
-    # Everyday wordings of what the expectation asks, kept by the board in the framework's data
-    # file: the evidence finder looks for passages that say any of them.
-    concepts = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["framework", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="expectation_code_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.text[:60]}"
+from ..answers import review_reference
+from .framework import Expectation, Framework
 
 
 class ReviewCycle(models.Model):
@@ -83,6 +18,11 @@ class ReviewCycle(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each agency assesses itself against the framework by this date; none: no self-assessment.
+    self_assessment_due_on = models.DateField(null=True, blank=True)
+    # Working days an agency has to reply to the signed-off findings before the outcome is
+    # issued; none: the outcome is issued on sign-off.
+    reply_window_days = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_on", "name"]
@@ -109,6 +49,7 @@ class Review(models.Model):
         SUBMITTED = "submitted", "Submitted"
         RETURNED = "returned", "Returned"
         SIGNED_OFF = "signed_off", "Signed off"
+        IN_REPLY = "in_reply", "Open for the agency's reply"
         OUTCOME_ISSUED = "outcome_issued", "Outcome issued"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
@@ -159,6 +100,8 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    # Set when the agency's reply window opens: the last day it may reply.
+    reply_closes_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -217,6 +160,16 @@ class Finding(models.Model):
     not_applicable_reason = models.TextField(blank=True)
     # Copied from the agency's previous review as a starting point: not an answer until saved.
     carried_forward = models.BooleanField(default=False)
+
+    class SelfAssessmentView(models.TextChoices):
+        AGREE = "agree", "Agree"
+        CHALLENGE = "challenge", "Challenge"
+
+    # The reviewer's view of the agency's own rating for this expectation, where it gave one.
+    self_assessment_view = models.CharField(
+        max_length=20, choices=SelfAssessmentView.choices, blank=True
+    )
+    self_assessment_comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["review", "expectation__order"]
