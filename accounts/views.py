@@ -10,9 +10,6 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from audit.services import access_refused
-from policies import selectors
-from policies.models import PolicyVersion
-from policies.rules import member_agency_ids
 
 from . import two_factor
 from .forms import SecondFactorCodeForm, SecondFactorSetUpForm, SignInForm
@@ -132,33 +129,3 @@ def second_factor_reset(request, user_id: int):
         return redirect("second_factor_reset", user_id=person.pk)
     context = {"person": person, "has_device": two_factor.totp_device_for(person) is not None}
     return render(request, "accounts/second_factor_reset.html", context)
-
-
-@login_required
-def home(request):
-    user = request.user
-    context = {
-        "member_agencies": selectors.agencies_for_user(user).filter(pk__in=member_agency_ids(user))
-    }
-    if member_agency_ids(user):
-        context["agency_documents"] = selectors.document_list(user=user).filter(
-            agency_id__in=member_agency_ids(user)
-        )[:20]
-    if user.is_reviewer or user.is_moderator:
-        from reviews.models import Review
-
-        context["review_counts"] = {
-            "to_do": Review.objects.filter(reviewer=user, state__in=Review.EDITABLE_STATES).count(),
-            "to_moderate": Review.objects.filter(
-                moderator=user, state=Review.State.SUBMITTED
-            ).count(),
-        }
-    if user.is_board_admin:
-        documents = selectors.documents_for_user(user)
-        context["board"] = {
-            "agencies": selectors.agencies_for_user(user).filter(is_active=True).count(),
-            "policies": documents.count(),
-            "checking": PolicyVersion.objects.filter(status=PolicyVersion.Status.CHECKING).count(),
-            "past_review": selectors.documents_past_review(user=user).count(),
-        }
-    return render(request, "home.html", context)

@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.decorators import permission_required
-
 from . import spreadsheet
+from .decorators import permission_required
 from .details import actor_label, event_details
 from .forms import AuditFilterForm
 from .models import AuditEvent

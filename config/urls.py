@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts.views import SignInView, home
+from accounts.views import SignInView
+from people.home import home
 from people.views import accessibility_statement, privacy_notice
 
 urlpatterns = [

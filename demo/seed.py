@@ -11,18 +11,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.two_factor import DEMO_TOTP_KEY, demo_devices_create
+from policies.extraction import policy_version_extract_text
 from policies.generate import make_docx, make_odt, make_pdf
 from policies.models import Agency, Membership, PolicyDocument
-from policies.services import (
-    UploadRefused,
-    VersionMetadata,
-    policy_version_extract_text,
-    policy_version_upload,
-)
+from policies.services import UploadRefused, VersionMetadata, policy_version_upload
 
 from .clock import demo_clock
 from .history import demo_history_seed
 from .policy_texts import SECTIONS, policy_blocks
+from .replies import demo_replies_seed
+from .self_assessment import demo_self_assessment_seed
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - local demo accounts only
 BOARD_SET_UP_ON = date(2025, 3, 3)
@@ -99,6 +97,8 @@ def demo_seed(*, stdout=None) -> bool:
     )
     # Also brings the history to a demo board made before it was part of the demo.
     added = demo_history_seed()
+    added = demo_self_assessment_seed() or added
+    added = demo_replies_seed() or added
     return created or added
 
 

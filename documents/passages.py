@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .blocks import MAX_HEADING_CHARACTERS, Block, BlockCollector, Document, Kind
-from .pdf import looks_like_heading, paragraph_kind
+from .paragraphs import looks_like_heading, paragraph_kind
 from .refusals import NO_TEXT, PDF_NO_TEXT
 
 MAX_PASSAGE_CHARACTERS = 600

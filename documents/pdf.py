@@ -10,7 +10,6 @@ for OCR. No Django here.
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -18,6 +17,17 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from .blocks import BlockCollector, Kind
+from .paragraphs import (
+    BULLET,
+    BULLETS,
+    CLAUSE,
+    DASH,
+    NUMBERED_HEADING,
+    is_marker,
+    joined,
+    looks_like_heading,
+    paragraph_kind,
+)
 from .refusals import PDF_DAMAGED, PDF_NO_TEXT, Refused
 
 # A gap between two lines this much wider than the page's usual line spacing starts a paragraph.
@@ -43,24 +53,11 @@ _SCAN_IMAGE_SHARE = 0.25
 _MAX_OBJECTS_LOOKED_AT = 500
 _MAX_RUNS = 5_000
 
-# Bullet characters, including those of the Symbol and Wingdings fonts Word uses for lists.
-_BULLETS = (
-    "\u2022\u25aa\u25a0\u25cf\u25e6\u25cb\u2023\u2043\u2219\u27a2\u2794"
-    "\uf0b7\uf0a7\uf0a8\uf0d8\uf0fc\uf076"
-)
-_BULLET = re.compile(rf"^[{_BULLETS}]\s*")
-# Dashes start an item only after a finished line; otherwise they may be a wrapped sentence's.
-_DASH = re.compile(r"^[-\u2013*]\s+")
-_CLAUSE = re.compile(
-    r"^(\d{1,3}(\.\d{1,3})+\.?|\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-z][.)]|\(?[ivx]{1,5}[.)])(?=\s)"
-)
-_NUMBERED_HEADING = re.compile(r"^(section\s+|part\s+|appendix\s+)?\d{1,2}(\.\d{1,2})*\.?\s+\S")
 _PAGE_NUMBER = re.compile(
     r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$", re.IGNORECASE
 )
-_LINE_END_HYPHENS = ("\x02", "\u00ad")
 _GLYPH_NAMES = re.compile(r"/(?:g|G|cid|uni)[0-9A-Fa-f]+")
-_PRIVATE_USE = re.compile(rf"[\ue000-\uf8ff\ufffd](?<![{_BULLETS}])")
+_PRIVATE_USE = re.compile(rf"[\ue000-\uf8ff\ufffd](?<![{BULLETS}])")
 
 
 @dataclass
@@ -218,7 +215,7 @@ def _lines(runs: list[_Run]) -> list[_Line]:
         if line is None or overlap < 0.5 * height or run.left < line.right - height:
             lines.append(_Line(run.left, run.bottom, run.right, run.top, run.size, [run.text]))
             continue
-        if run.left - line.right > _CELL_GAP_FACTOR * max(line.size, 1) and not _is_marker(
+        if run.left - line.right > _CELL_GAP_FACTOR * max(line.size, 1) and not is_marker(
             line.cells[-1]
         ):
             line.cells.append(run.text)
@@ -231,12 +228,6 @@ def _lines(runs: list[_Run]) -> list[_Line]:
         line.top = max(line.top, run.top)
         line.size = max(line.size, run.size)
     return lines
-
-
-def _is_marker(text: str) -> bool:
-    """A bullet or clause number set apart from its text by a tab, not a table cell."""
-    text = text.strip()
-    return bool(_BULLET.fullmatch(text) or _CLAUSE.fullmatch(text) or text in ("-", "\u2013"))
 
 
 # Running headers and footers -------------------------------------------------------------------
@@ -345,7 +336,7 @@ def _starts_block(previous: _Line, line: _Line, gap: float, usual: float, full: 
     short = previous.width < full * _SHORT_LINE_FACTOR
     if gap <= 0 or gap > usual * _PARAGRAPH_GAP_FACTOR or short:
         return True
-    if _BULLET.match(text) or ((finished or short) and (_DASH.match(text) or _CLAUSE.match(text))):
+    if BULLET.match(text) or ((finished or short) and (DASH.match(text) or CLAUSE.match(text))):
         return True
     if abs(line.size - previous.size) > 0.15 * max(previous.size, 1):
         return True
@@ -355,51 +346,16 @@ def _starts_block(previous: _Line, line: _Line, gap: float, usual: float, full: 
 
 
 def _block(lines: list[_Line], body_size: float) -> tuple[str, str, int]:
-    text = _joined(line.text for line in lines)
+    text = joined(line.text for line in lines)
     size = lines[0].size
     kind, shown = paragraph_kind(text)
     if kind == Kind.PARAGRAPH and size >= body_size * 0.95 and looks_like_heading(text):
-        if _NUMBERED_HEADING.match(text):
+        if NUMBERED_HEADING.match(text):
             level = text.split()[0].rstrip(".").count(".") + 1
         else:
             level = 1 if size > body_size * 1.15 else 2
         return text, Kind.HEADING, level
     return shown, kind, 0
-
-
-def _joined(lines: Iterable[str]) -> str:
-    """A paragraph's lines as one text; a word PDFium marks as hyphenated at a line's end (by
-    "\x02", or a soft hyphen) is joined up again."""
-    text = ""
-    for line in lines:
-        if text.endswith(_LINE_END_HYPHENS):
-            text = text[:-1] + line
-        else:
-            text = f"{text} {line}" if text else line
-    return text
-
-
-def paragraph_kind(text: str) -> tuple[str, str]:
-    """A list item (its bullet removed, a clause keeping its number) or a paragraph, by how the
-    text starts; "3. Images" is a numbered heading, not a clause."""
-    bullet = _BULLET.match(text) or _DASH.match(text)
-    if bullet:
-        return Kind.LIST_ITEM, text[bullet.end() :]
-    if _CLAUSE.match(text) and not (_NUMBERED_HEADING.match(text) and looks_like_heading(text)):
-        return Kind.LIST_ITEM, text
-    return Kind.PARAGRAPH, text
-
-
-def looks_like_heading(text: str) -> bool:
-    """Short, unpunctuated lines that are numbered, in title case or very short head a section."""
-    words = text.split()
-    if not words or len(words) > 12 or len(text) > 100 or text.rstrip()[-1] in ".:;,!?":
-        return False
-    if _NUMBERED_HEADING.match(text) or (len(words) <= 6 and text[0].isupper()):
-        return True
-    long_words = [word for word in words if len(word) > 3]
-    capitalised = sum(word[0].isupper() for word in long_words)
-    return bool(long_words) and capitalised >= 0.6 * len(long_words)
 
 
 def metadata(document: pdfium.PdfDocument) -> dict[str, str]:

@@ -35,6 +35,10 @@ RRF_K = 10
 VIEW_DEPTH = 20
 # A passage covering this share of a view's weight is a full match for that view.
 FULL_MATCH_SHARE = 0.35
+# How many of the policy's rarest words a concept's words must weigh (by idf) for saying them all
+# to count as a full match: a concept whose words every passage says ("safety tips for young
+# people") is worth less.
+CONCEPT_RARE_WORDS = 1.5
 # Quotes accepted before that are considered per expectation, newest first.
 ACCEPTED_KEPT = 40
 
@@ -218,6 +222,9 @@ class PassageIndex:
             for term in counts:
                 self.postings[term].append(index)
         self._idf: dict[str, float] = {}
+        # The idf of a word only one passage says.
+        rarest = math.log(1 + (len(self.counts) - 0.5) / 1.5) if self.counts else 0.0
+        self.concept_weight = CONCEPT_RARE_WORDS * rarest
 
     def idf(self, term: str) -> float:
         if term not in self._idf:
@@ -250,9 +257,10 @@ class PassageIndex:
                 weights[term] = min(weights[term] + 1.0, 2.0)
         return dict(weights)
 
-    def _cover(self, index: int, terms: set[str]) -> float:
-        """The idf-weighted share of the terms that the passage says."""
-        total = sum(self.idf(term) for term in terms)
+    def _cover(self, index: int, terms: set[str], *, least: float = 0.0) -> float:
+        """The idf-weighted share of the terms that the passage says. `least` is the weight a set
+        of terms must carry to count in full, so that words said everywhere do not make a match."""
+        total = max(least, sum(self.idf(term) for term in terms))
         if not total:
             return 0.0
         present = self.counts[index]
@@ -294,7 +302,10 @@ class PassageIndex:
                 ),
                 default=0.0,
             )
-            concept = max((self._cover(index, terms) for terms in concept_terms), default=0.0)
+            concept = max(
+                (self._cover(index, terms, least=self.concept_weight) for terms in concept_terms),
+                default=0.0,
+            )
             features[index] = (
                 round(value / best_fused, 4),
                 round(best_view, 4),

@@ -8,7 +8,7 @@ an agency's word processor would print on every page. No Django here.
 from collections.abc import Iterator
 from typing import Any
 
-from policies.generate import FONT_SIZE, LEADING, PARAGRAPH_GAP, _win_ansi, _wrap, make_docx
+from policies.generate import FONT_SIZE, LEADING, PARAGRAPH_GAP, make_docx, paragraph_lines
 from policies.generate import make_odt as _make_odt
 from policies.generate import make_pdf as _make_pdf
 
@@ -58,7 +58,7 @@ def _printed_paragraphs(blocks: list[tuple[Any, ...]]) -> Iterator[str]:
 
 
 def _height(paragraph: str) -> int:
-    return len(_wrap(_win_ansi(paragraph))) * LEADING + PARAGRAPH_GAP
+    return paragraph_lines(paragraph) * LEADING + PARAGRAPH_GAP
 
 
 def paginate(

@@ -17,9 +17,21 @@ def suggestions_for_step(*, review: Review, section_number: int) -> dict[int, li
     mapped to an empty list has no passage worth showing. A passage a reviewer said is not
     relevant was moved last when they said so, without a label, and marked `dismissed`.
     """
+    return suggestions_for_version_step(
+        version_id=review.policy_version_id,
+        framework_id=review.framework_id,
+        section_number=section_number,
+    )
+
+
+def suggestions_for_version_step(
+    *, version_id: int | None, framework_id: int, section_number: int
+) -> dict[int, list[dict]]:
+    """`suggestions_for_step` for a policy version and framework: the same passages an agency
+    sees when it assesses itself as the reviewer sees in the review."""
     rows = ExpectationEvidence.objects.filter(
-        run__version_id=review.policy_version_id,
-        run__framework_id=review.framework_id,
+        run__version_id=version_id,
+        run__framework_id=framework_id,
         run__status=EvidenceRun.Status.READY,
         expectation__section__number=section_number,
     ).values_list("expectation_id", "suggestions")

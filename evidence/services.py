@@ -7,10 +7,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from policies.extraction import stored_file_on_disk
 from policies.models import PolicyVersion
-from policies.services import stored_file_on_disk
 from reviews.models import Framework
 
+# The tasks call these services and these services queue the tasks: each module imports the
+# other whole, so either can be loaded first.
+from . import tasks
 from .models import (
     DismissedSuggestion,
     EvidenceRun,
@@ -171,9 +174,10 @@ def suggestion_from_split(item: dict, found) -> dict:
 
 
 def latest_frameworks() -> list[Framework]:
-    """The newest version of each framework: the ones new reviews start with."""
+    """The newest published version of each framework: the ones new reviews start with."""
     newest: dict[str, Framework] = {}
-    for framework in Framework.objects.order_by("code", "version"):
+    published = Framework.objects.filter(status=Framework.Status.PUBLISHED)
+    for framework in published.order_by("code", "version"):
         newest[framework.code] = framework
     return list(newest.values())
 
@@ -190,6 +194,4 @@ def evidence_queue_for_version(*, version_id: int) -> None:
 
 
 def _send(version_id: int, framework_id: int) -> None:
-    from .tasks import evidence_prepare_task
-
-    evidence_prepare_task.delay(version_id, framework_id)
+    tasks.evidence_prepare_task.delay(version_id, framework_id)

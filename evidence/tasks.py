@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .services import evidence_prepare
+from . import services
 
 
 @shared_task(
@@ -17,4 +17,4 @@ from .services import evidence_prepare
 )
 def evidence_prepare_task(version_id: int, framework_id: int) -> None:
     """Suggest evidence for a ready policy version against a framework; a ready run is kept."""
-    evidence_prepare(version_id=version_id, framework_id=framework_id)
+    services.evidence_prepare(version_id=version_id, framework_id=framework_id)

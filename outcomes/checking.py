@@ -69,7 +69,6 @@ def _verify_in_child(data: bytes, trusted: str) -> dict:
 
 def outcome_check(*, data: bytes) -> CheckResult:
     """Say whether these bytes are a genuine, unaltered outcome of this board, or why not."""
-    board = settings.BOARD_NAME
     sha256 = hashlib.sha256(data).hexdigest()
     if len(data) > max_check_bytes():
         return CheckResult(
@@ -92,13 +91,33 @@ def outcome_check(*, data: bytes) -> CheckResult:
         return CheckResult(
             verdict=verdict,
             title="This is a genuine outcome",
-            message=f"It was signed with {board}’s certificate and has not been altered since. "
-            f"It is the outcome of review {reference}.",
+            message=f"It was signed with {settings.BOARD_NAME}’s certificate and has not been "
+            f"altered since. It is the outcome of review {reference}.",
             reference=reference,
             signed_at=str(found.get("signed_at", "")),
             sha256=sha256,
         )
-    titles = {
+    explained = _why_not_genuine(found, board=settings.BOARD_NAME)
+    title, message = explained.get(verdict, _UNCHECKABLE)
+    return CheckResult(
+        verdict=verdict if verdict in explained else UNCHECKED,
+        title=title,
+        message=message,
+        reference=reference if verdict == verification.ALTERED else "",
+        sha256=sha256,
+    )
+
+
+_UNCHECKABLE = (
+    "The file could not be checked",
+    "It could not be checked safely: it took too long or needed too much memory. "
+    "It is not a file the board issued.",
+)
+
+
+def _why_not_genuine(found: dict, *, board: str) -> dict[str, tuple[str, str]]:
+    """For each verdict but genuine, the title and message that say what the file is."""
+    return {
         verification.ALTERED: (
             "This outcome has been altered",
             f"It was signed with {board}’s certificate, but "
@@ -130,18 +149,3 @@ def outcome_check(*, data: bytes) -> CheckResult:
             "It cannot be read as a PDF, so it is not an unaltered outcome of the board.",
         ),
     }
-    title, message = titles.get(
-        verdict,
-        (
-            "The file could not be checked",
-            "It could not be checked safely: it took too long or needed too much memory. "
-            "It is not a file the board issued.",
-        ),
-    )
-    return CheckResult(
-        verdict=verdict if verdict in titles else UNCHECKED,
-        title=title,
-        message=message,
-        reference=reference if verdict == verification.ALTERED else "",
-        sha256=sha256,
-    )

@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 
 def html_to_pdf(html: str) -> bytes:
     """Tagged PDF/UA-1 from self-contained HTML. Signing is a separate step."""
+    # Imported here: WeasyPrint is slow to load, and only the workers that render PDFs need it.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

@@ -1,15 +1,18 @@
-"""The signed outcome of a review: taken at sign-off, rendered and signed in the background,
-issued once, downloaded with an audit event.
+"""The signed outcome of a review: taken when its findings become final (at sign-off, or when
+the agency's reply ends), rendered and signed in the background, issued once, downloaded with an
+audit event.
 
-    (sign-off) -> pending -> rendering -> ready      (the review moves to "outcome issued")
+    (findings final) -> pending -> rendering -> ready   (reviews.services.review_issue_outcome)
                                  |
                                  +-> failed -> (a board admin retries) -> pending
     pending or rendering long after its last move -> (its task was lost; beat) -> pending
 """
 
+import contextlib
 import hashlib
 import logging
 import os
+import time
 import uuid
 from datetime import timedelta
 
@@ -20,16 +23,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from reviews.answers import ANSWER_FIELDS
-from reviews.models import Review, SignOff
+from reviews.models import Review
 from reviews.selectors import review_with_history
-from reviews.services.reviews import TransitionRefused
+from reviews.services import TransitionRefused, review_issue_outcome
 
+# The tasks call these services and these services queue the tasks: each module imports the
+# other whole, so either can be loaded first.
+from . import tasks
+from .content import outcome_content
 from .models import Outcome
 from .rendering import pdf_render
 from .signing import board_certificate, pdf_sign
@@ -43,84 +49,8 @@ RENDER_DELAY_ENV = "OUTCOME_RENDER_TEST_DELAY_SECONDS"
 State = Review.State
 
 
-def _iso(moment) -> str:
-    return timezone.localtime(moment).isoformat() if moment else ""
-
-
-def _display(moment) -> str:
-    return dateformat.format(timezone.localtime(moment), r"j F Y \a\t H:i") if moment else ""
-
-
-def outcome_content(review: Review) -> dict:
-    """Everything the outcome shows, as it stands now. `review` from review_with_history."""
-    version = review.policy_version
-    framework = review.framework
-    sections: dict[int, dict] = {}
-    for finding in review.findings.all():
-        section = finding.expectation.section
-        entry = sections.setdefault(
-            section.number, {"number": section.number, "title": section.title, "findings": []}
-        )
-        entry["findings"].append(
-            {
-                "code": finding.expectation.code,
-                "text": finding.expectation.text,
-                "rating_label": finding.get_rating_display() or "Not rated",
-                **{field: getattr(finding, field) for field in ANSWER_FIELDS},
-            }
-        )
-    sign_offs = [s for s in review.sign_offs.all() if s.round == review.round]
-    latest = {s.role: s for s in sorted(sign_offs, key=lambda s: s.signed_at)}
-    return {
-        "reference": review.reference,
-        "board_name": settings.BOARD_NAME,
-        "agency": review.agency.name,
-        "cycle": review.cycle.name,
-        "policy": {
-            "title": version.document.title,
-            "version_label": version.version_label,
-            "version_number": version.number,
-            "file_name": version.original_filename or version.download_name,
-            "sha256": version.sha256,
-            "owner": version.owner,
-            "document_date": version.document_date_as_given,
-        },
-        "framework": {
-            "name": framework.name,
-            "version": framework.version,
-            "publisher": framework.publisher,
-        },
-        "sections": [sections[number] for number in sorted(sections)],
-        "overall_outcome": review.overall_outcome,
-        "overall_outcome_label": review.get_overall_outcome_display(),
-        "override_reason": review.outcome_override_reason,
-        "summary": review.summary,
-        "recommendations": [
-            {
-                "text": r.text,
-                "answers": [f.expectation.code for f in r.findings.all()],
-            }
-            for r in review.recommendations.all()
-        ],
-        "sign_offs": [
-            {
-                "role": latest[role].get_role_display(),
-                "name": latest[role].signed_by_name,
-                "signed_at": _iso(latest[role].signed_at),
-                "signed_at_display": _display(latest[role].signed_at),
-                "attestation": latest[role].attestation,
-            }
-            for role in (SignOff.Role.REVIEWER, SignOff.Role.MODERATOR)
-            if role in latest
-        ],
-        "signed_off_at": _iso(review.signed_off_at),
-    }
-
-
 def _queue_render(review_id: int) -> None:
-    from .tasks import outcome_render_task
-
-    transaction.on_commit(lambda: outcome_render_task.delay(review_id))
+    transaction.on_commit(lambda: tasks.outcome_render_task.delay(review_id))
 
 
 def outcome_prepare(*, review: Review, queue: bool = True) -> Outcome:
@@ -150,8 +80,6 @@ def _store(data: bytes, name: str) -> str:
 def _test_delay() -> None:
     seconds = float(os.environ.get(RENDER_DELAY_ENV) or 0)
     if seconds > 0:
-        import time
-
         time.sleep(seconds)
 
 
@@ -174,6 +102,27 @@ def outcome_mark_failed(*, review_id: int, error: str) -> None:
             agency=outcome.review.agency,
             detail={"reference": outcome.reference, "error": error[:500]},
         )
+
+
+def _signed_pdf(outcome: Outcome, *, certificate, issued_at) -> bytes:
+    pdf = pdf_render(
+        "outcomes/outcome_pdf.html",
+        {
+            "outcome": outcome.content,
+            "issued_at": issued_at,
+            "certificate": certificate,
+            "check_url": outcome_check_url(),
+        },
+    )
+    _test_delay()
+    return pdf_sign(
+        pdf,
+        path=settings.OUTCOME_SIGNING_PKCS12,
+        passphrase=settings.OUTCOME_SIGNING_PASSPHRASE,
+        reason=f"{REASON_PREFIX}{outcome.reference}",
+        location=outcome.content["board_name"],
+        timestamp_url=settings.OUTCOME_TIMESTAMP_URL,
+    )
 
 
 def outcome_render(*, review_id: int) -> Outcome | None:
@@ -209,24 +158,13 @@ def outcome_render(*, review_id: int) -> Outcome | None:
         path=settings.OUTCOME_SIGNING_PKCS12, passphrase=settings.OUTCOME_SIGNING_PASSPHRASE
     )
     issued_at = timezone.localtime()
-    pdf = pdf_render(
-        "outcomes/outcome_pdf.html",
-        {
-            "outcome": outcome.content,
-            "issued_at": issued_at,
-            "certificate": certificate,
-            "check_url": outcome_check_url(),
-        },
-    )
-    _test_delay()
-    signed = pdf_sign(
-        pdf,
-        path=settings.OUTCOME_SIGNING_PKCS12,
-        passphrase=settings.OUTCOME_SIGNING_PASSPHRASE,
-        reason=f"{REASON_PREFIX}{outcome.reference}",
-        location=outcome.content["board_name"],
-        timestamp_url=settings.OUTCOME_TIMESTAMP_URL,
-    )
+    signed = _signed_pdf(outcome, certificate=certificate, issued_at=issued_at)
+    return _issue(outcome, signed=signed, certificate=certificate, issued_at=issued_at)
+
+
+def _issue(outcome: Outcome, *, signed: bytes, certificate, issued_at) -> Outcome:
+    """Store the signed PDF and issue it, unless another run issued it first."""
+    review = outcome.review
     sha256 = hashlib.sha256(signed).hexdigest()
     name = _store(signed, f"outcomes/{review.pk}/{outcome.reference}-{uuid.uuid4().hex[:12]}.pdf")
 
@@ -252,28 +190,23 @@ def outcome_render(*, review_id: int) -> Outcome | None:
             storage = Outcome.file.field.storage
             transaction.on_commit(lambda: storage.delete(name))
             return Outcome.objects.get(pk=outcome.pk)
-        issued = Review.objects.filter(pk=review.pk, state=State.SIGNED_OFF).update(
-            state=State.OUTCOME_ISSUED, lock_version=F("lock_version") + 1
-        )
-        audit_record(
-            action=AuditEvent.Action.OUTCOME_ISSUED,
-            obj=review,
-            agency=review.agency,
-            detail={
-                "reference": outcome.reference,
-                "sha256": sha256,
-                "certificate_sha256": certificate.sha256,
-                "review_moved": bool(issued),
-            },
-        )
+        # Withdrawn while rendering: the refusal is recorded; the document is kept as made.
+        with contextlib.suppress(TransitionRefused):
+            review_issue_outcome(
+                review=review,
+                by=None,
+                detail={
+                    "reference": outcome.reference,
+                    "sha256": sha256,
+                    "certificate_sha256": certificate.sha256,
+                },
+            )
         _queue_notify(outcome.pk)
     return Outcome.objects.get(pk=outcome.pk)
 
 
 def _queue_notify(outcome_id: int) -> None:
-    from .tasks import outcome_notify_task
-
-    transaction.on_commit(lambda: outcome_notify_task.delay(outcome_id))
+    transaction.on_commit(lambda: tasks.outcome_notify_task.delay(outcome_id))
 
 
 def outcome_retry(*, review: Review, by, request=None) -> Outcome:

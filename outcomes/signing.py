@@ -138,6 +138,7 @@ def board_certificate(*, path: Path, passphrase: str) -> BoardCertificate:
 @functools.lru_cache(maxsize=4)
 def _signer(path: Path, modified: int, passphrase: str):
     """The signer, loaded once per process and file: opening a PKCS#12 file is slow by design."""
+    # Imported here: pyHanko is heavy to load, and only the worker that signs needs it.
     from pyhanko.sign import signers
 
     data, _ = _load(path, passphrase)
@@ -156,6 +157,7 @@ def pdf_sign(
     timestamp_url: str = "",
 ) -> bytes:
     """Sign a PDF with the board's key: PAdES B-B, or B-T with a timestamp server."""
+    # Imported here: pyHanko is heavy to load, and only the worker that signs needs it.
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 

@@ -33,6 +33,7 @@ def looks_like_pdf(data: bytes) -> bool:
 
 
 def _certificates(pems: str):
+    # Imported here, as pyHanko is below: only checking an outcome needs them.
     from asn1crypto import pem, x509
 
     certificates = []
@@ -57,6 +58,7 @@ def _fingerprint(certificate) -> str:
 def verify(data: bytes, trusted_pems: str) -> dict:
     if not looks_like_pdf(data):
         return {"verdict": NOT_PDF}
+    # Imported here: pyHanko is heavy to load, and only checking an outcome needs it.
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel

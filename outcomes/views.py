@@ -8,7 +8,7 @@ from django_ratelimit.core import get_usage
 
 from audit.services import access_refused
 from config.request_limits import retry_later_response, server_slot
-from reviews.services.reviews import TransitionRefused
+from reviews.services import TransitionRefused
 
 from .checking import outcome_check
 from .forms import CheckForm

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import permission_required
 from accounts.two_factor import totp_device_for
+from audit.decorators import permission_required
 from audit.services import access_refused
 from policies.models import Membership
 from reviews.selectors_conflicts import reviews_in_conflict_with
@@ -48,17 +48,24 @@ def _person_to_change(request, pk: int):
     person = _person(request, pk)
     if person.is_superuser:
         raise access_refused(request, reason=services.SUPERUSER_REFUSAL, obj=person)
+    _refuse_forged_rights(request, person)
+    return person
+
+
+def _refuse_forged_rights(request, person=None) -> None:
+    """A form asking for rights these pages never offer was not made by them."""
     forged = sorted(FORGED_FIELDS & set(request.POST))
     if forged:
         raise access_refused(
             request, reason=f"Asked for rights the app never gives: {', '.join(forged)}", obj=person
         )
-    return person
 
 
-def _refused(request, refusal: ChangeRefused, person):
+def _refused(request, refusal: ChangeRefused, obj=None) -> str:
+    """What to tell the board admin about a refused change; a protected account is not theirs to
+    change at all, so that refusal is a 403, audited."""
     if refusal.protected_account:
-        raise access_refused(request, reason=refusal.reason, obj=person)
+        raise access_refused(request, reason=refusal.reason, obj=obj)
     return refusal.reason
 
 
@@ -120,8 +127,7 @@ def person_detail(request, pk: int):
 
 @permission_required(MANAGE)
 def person_invite(request):
-    if request.method == "POST" and FORGED_FIELDS & set(request.POST):
-        raise access_refused(request, reason="Asked for rights the app never gives")
+    _refuse_forged_rights(request)
     agencies = selectors.agencies_for(request.user).filter(is_active=True).order_by("name")
     form = InviteForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +142,7 @@ def person_invite(request):
                 request=request,
             )
         except ChangeRefused as refusal:
-            form.add_error(None, refusal.reason)
+            form.add_error(None, _refused(request, refusal))
         else:
             _announce_invitation(request, sent)
             return redirect("people:person", sent.invitation.person.pk)
@@ -292,7 +298,7 @@ def agency_new(request):
         try:
             agency = services.agency_create(**form.cleaned_data, by=request.user, request=request)
         except ChangeRefused as refusal:
-            form.add_error(None, refusal.reason)
+            form.add_error(None, _refused(request, refusal))
         else:
             messages.success(request, f"{agency} added")
             return redirect("people:agencies")
@@ -310,7 +316,7 @@ def agency_edit(request, pk: int):
                 agency=agency, **form.cleaned_data, by=request.user, request=request
             )
         except ChangeRefused as refusal:
-            form.add_error(None, refusal.reason)
+            form.add_error(None, _refused(request, refusal, agency))
         else:
             messages.success(request, f"{agency} saved")
             return redirect("people:agencies")

@@ -2,21 +2,9 @@ from django.contrib import admin
 
 from accounts.admin import BoardAdminAccess
 
-from .models import Agency, Membership, PolicyDocument, PolicyVersion
+from .models import PolicyDocument, PolicyVersion
 
-
-class MembershipInline(BoardAdminAccess, admin.TabularInline):
-    model = Membership
-    extra = 1
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Agency)
-class AgencyAdmin(BoardAdminAccess, admin.ModelAdmin):
-    list_display = ["name", "sector", "is_active"]
-    list_filter = ["sector", "is_active"]
-    search_fields = ["name"]
-    inlines = [MembershipInline]
+# Agencies and memberships are managed in the admin beside people, in people.admin.
 
 
 @admin.register(PolicyDocument)

@@ -200,5 +200,41 @@ class NewPolicyForm(PolicyVersionForm):
         ]
 
 
+class PolicyFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label="All agencies",
+        error_messages={"invalid_choice": "Select an agency from the list"},
+    )
+    q = forms.CharField(
+        label="Title or agency contains",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput,
+        error_messages={"max_length": "Enter 200 characters or fewer"},
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        # The fields are laid out in the page's grid; the helper lets the error summary show.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 class PageSearchForm(forms.Form):
-    q = forms.CharField(label="Search the text", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search the text",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"class": "govuk-!-width-two-thirds"}),
+        error_messages={"max_length": "Enter 200 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The field sits above the policy's pages; the helper lets the error summary show.
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -145,6 +145,11 @@ def _lay_out(paragraphs: list[str]) -> list[list[tuple[float, bytes]]]:
     return pages
 
 
+def paragraph_lines(paragraph: str) -> int:
+    """How many lines `make_pdf` sets a paragraph on."""
+    return len(_wrap(_win_ansi(paragraph)))
+
+
 def _wrap(text: bytes) -> list[bytes]:
     """Break text into lines no wider than the page's text column, splitting only long words."""
     limit = LINE_WIDTH * 1000 / FONT_SIZE

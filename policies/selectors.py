@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.services import access_refused
 
+from .grants import versions_granted
 from .models import Agency, PolicyDocument, PolicyPage, PolicyVersion
 from .rules import member_agency_ids
 
@@ -34,13 +35,8 @@ def documents_for_user(user) -> QuerySet[PolicyDocument]:
     if user.is_board_admin:
         return documents
     visible = Q(agency_id__in=member_agency_ids(user))
-    if user.is_reviewer or user.is_moderator:
-        from reviews.models import Review
-
-        assigned = Review.objects.filter(Q(reviewer=user) | Q(moderator=user)).exclude(
-            state=Review.State.WITHDRAWN
-        )
-        visible |= Q(pk__in=assigned.values("policy_version__document"))
+    for version_ids in versions_granted(user):
+        visible |= Q(pk__in=PolicyVersion.objects.filter(pk__in=version_ids).values("document"))
     return documents.filter(visible)
 
 
@@ -53,13 +49,8 @@ def versions_for_user(user) -> QuerySet[PolicyVersion]:
     if user.is_board_admin:
         return versions
     visible = Q(document__agency_id__in=member_agency_ids(user))
-    if user.is_reviewer or user.is_moderator:
-        from reviews.models import Review
-
-        assigned = Review.objects.filter(Q(reviewer=user) | Q(moderator=user)).exclude(
-            state=Review.State.WITHDRAWN
-        )
-        visible |= Q(pk__in=assigned.values("policy_version"))
+    for version_ids in versions_granted(user):
+        visible |= Q(pk__in=version_ids)
     return versions.filter(visible)
 
 

@@ -1,7 +1,6 @@
-"""Writes to agencies' policies: uploads and the results of checking them."""
+"""Uploads of agencies' policies: checked by their content, disarmed and stored as new versions."""
 
 import hashlib
-import logging
 import os
 import shutil
 import tempfile
@@ -23,11 +22,10 @@ from audit.services import audit_record
 from documents.child import run_document_action
 from documents.disarm import FAILED as DISARM_FAILED
 from documents.disarm import disarm_in_sandbox
-from documents.refusals import SCAN_TOO_LONG
 
-from .models import Agency, DatePrecision, PolicyDocument, PolicyPage, PolicyVersion
-
-logger = logging.getLogger(__name__)
+from .extraction import page_count_bounded
+from .models import Agency, DatePrecision, PolicyDocument, PolicyVersion
+from .tasks import policy_version_extract
 
 
 class UploadRefused(Exception):
@@ -68,13 +66,6 @@ class VersionMetadata:
 
 def month_end(day: date) -> date:
     return day.replace(day=monthrange(day.year, day.month)[1])
-
-
-def page_count_bounded(value) -> int | None:
-    """A page count from a file, or None when it is not a believable number of pages."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if 0 < value <= PolicyVersion.MAX_PAGE_COUNT else None
 
 
 def max_upload_bytes() -> int:
@@ -158,7 +149,7 @@ def policy_file_disarm(
     return sha256, disarmed.removed
 
 
-def _refuse(*, request, by, agency, reason: str, filename: str, document=None) -> UploadRefused:
+def _refuse(reason: str, *, request, by, agency, filename: str, document=None) -> UploadRefused:
     audit_record(
         action=AuditEvent.Action.UPLOAD_REFUSED,
         request=request,
@@ -168,6 +159,20 @@ def _refuse(*, request, by, agency, reason: str, filename: str, document=None) -
         detail={"reason": reason, "filename": filename[:200]},
     )
     return UploadRefused(reason)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed the checks, as it will be stored."""
+
+    path: str
+    filename: str
+    kind: str
+    media_type: str
+    sha256: str
+    page_count: int | None
+    # What was taken out of it, in words.
+    removed: list[str]
 
 
 def policy_version_upload(
@@ -189,213 +194,115 @@ def policy_version_upload(
     filename = Path(uploaded_file.name or "").name
     if document is not None and document.agency_id != agency.pk:
         raise ValueError("The document belongs to another agency.")
-
-    def refuse(reason: str) -> UploadRefused:
-        return _refuse(
-            request=request,
-            by=by,
-            agency=agency,
-            reason=reason,
-            filename=filename,
-            document=document,
-        )
-
+    refuse = partial(
+        _refuse, request=request, by=by, agency=agency, filename=filename, document=document
+    )
     if uploaded_file.size == 0:
         raise refuse("The selected file is empty.")
     if uploaded_file.size > max_upload_bytes():
         raise refuse(f"The selected file must be smaller than {settings.POLICY_UPLOAD_MAX_MB} MB.")
-
     with _upload_on_disk(uploaded_file) as path:
-        sha256 = _sha256(path)
-        duplicate = _duplicate_of(agency=agency, sha256=sha256)
-        if duplicate is not None:
-            raise refuse(_already_uploaded(duplicate))
-        result = run_document_action(
-            "inspect",
-            path,
-            timeout_seconds=settings.POLICY_CHECK_TIMEOUT_SECONDS,
-            memory_mb=settings.POLICY_PARSE_MEMORY_MB,
-        )
-        if not result.get("ok"):
-            raise refuse(result.get("reason") or "The file could not be checked.")
-        sha256, removed = policy_file_disarm(
-            path=path, kind=result["kind"], sha256=sha256, agency=agency, refuse=refuse
-        )
-
-        stored_name = None
+        checked = _upload_check(path=path, filename=filename, agency=agency, refuse=refuse)
         try:
-            with transaction.atomic():
-                if document is None:
-                    document = PolicyDocument.objects.create(
-                        agency=agency, title=title, kind=kind, created_by=by
-                    )
-                else:
-                    # Lock the document so two uploads cannot take the same version number.
-                    document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
-                number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-                version = PolicyVersion(
-                    document=document,
-                    number=number,
-                    file_kind=result["kind"],
-                    media_type=result["media_type"],
-                    original_filename=filename[:255],
-                    sha256=sha256,
-                    size=os.path.getsize(path),
-                    page_count=page_count_bounded(result.get("page_count")),
-                    uploaded_by=by,
-                    owner=metadata.owner,
-                    version_label=metadata.version_label,
-                    classification=metadata.classification,
-                    retention_period=metadata.retention_period,
-                    **metadata.stored_dates(),
-                )
-                with open(path, "rb") as f:
-                    version.file.save("upload", File(f), save=False)
-                stored_name = version.file.name
-                version.save()
-                audit_record(
-                    action=AuditEvent.Action.UPLOAD,
-                    request=request,
-                    actor=by,
-                    agency=agency,
-                    obj=version,
-                    detail={"sha256": sha256, "size": version.size, "removed": removed},
-                )
-                # Not stored on the version: for the page that says what was taken out.
-                version.removed_content = removed
-                version_id = version.pk
-                transaction.on_commit(lambda: _queue_extraction(version_id))
+            return _version_store(
+                checked=checked,
+                by=by,
+                agency=agency,
+                metadata=metadata,
+                document=document,
+                title=title,
+                kind=kind,
+                request=request,
+            )
         except IntegrityError:
             # Someone stored the same file in the same moment.
-            if stored_name:
-                PolicyVersion.file.field.storage.delete(stored_name)
             raise refuse("This file has just been uploaded, so it was not stored again.") from None
-        except BaseException:
-            if stored_name:
-                PolicyVersion.file.field.storage.delete(stored_name)
-            raise
-    return version
 
 
-def _queue_extraction(version_id: int) -> None:
-    from .tasks import policy_version_extract
-
-    policy_version_extract.delay(version_id)
-
-
-@contextmanager
-def stored_file_on_disk(version: PolicyVersion):
-    """A local path to a stored file, copying from remote storage when there is no local path."""
-    try:
-        yield version.file.path
-    except NotImplementedError:
-        with version.file.open("rb") as src, tempfile.NamedTemporaryFile() as tmp:
-            shutil.copyfileobj(src, tmp)
-            tmp.flush()
-            yield tmp.name
-
-
-def policy_version_extract_text(*, version_id: int) -> PolicyVersion | None:
-    """Extract a version's text in a sandbox and mark it ready, or rejected with the reason.
-
-    Safe to run more than once: a version that is no longer being checked is left alone.
-    """
-    version = PolicyVersion.objects.select_related("document").filter(pk=version_id).first()
-    if version is None or version.status != PolicyVersion.Status.CHECKING:
-        return version
-    with stored_file_on_disk(version) as path:
-        result = _read_text(path)
-    with transaction.atomic():
-        version = (
-            PolicyVersion.objects.select_for_update()
-            .select_related("document__agency")
-            .filter(pk=version_id)
-            .first()
-        )
-        if version is None or version.status != PolicyVersion.Status.CHECKING:
-            return version
-        agency = version.document.agency
-        if result.get("ok"):
-            PolicyPage.objects.filter(version=version).delete()
-            PolicyPage.objects.bulk_create(
-                PolicyPage(
-                    version=version,
-                    number=page["number"],
-                    text="\n\n".join(page["paragraphs"]),
-                )
-                for page in result["pages"]
-            )
-            version.page_count = page_count_bounded(result.get("page_count")) or len(
-                result["pages"]
-            )
-            version.status = PolicyVersion.Status.READY
-            version.checked_at = timezone.now()
-            version.text_from_scan = bool(result.get("from_scan"))
-            version.save(update_fields=["page_count", "status", "checked_at", "text_from_scan"])
-            _make_current_if_newest(version)
-            transaction.on_commit(partial(_queue_evidence, version.pk))
-            audit_record(
-                action=AuditEvent.Action.VERSION_READY,
-                obj=version,
-                agency=agency,
-                detail={"pages": version.page_count},
-            )
-        else:
-            reason = (result.get("reason") or "The file could not be read.")[:500]
-            version.status = PolicyVersion.Status.REJECTED
-            version.rejection_reason = reason
-            version.checked_at = timezone.now()
-            stored_name = version.file.name
-            version.file = ""
-            version.save(update_fields=["status", "rejection_reason", "checked_at", "file"])
-            audit_record(
-                action=AuditEvent.Action.VERSION_REJECTED,
-                obj=version,
-                agency=agency,
-                detail={"reason": reason},
-            )
-            # The file is only removed once the rejection is safely recorded.
-            storage = PolicyVersion.file.field.storage
-            transaction.on_commit(lambda: storage.delete(stored_name))
-    return version
-
-
-def _read_text(path: str) -> dict:
-    """The file's text page by page, its scanned pages read by OCR; or why it cannot be read."""
+def _upload_check(*, path: str, filename: str, agency: Agency, refuse) -> CheckedFile:
+    """Check the file by its content in a sandbox and disarm it, or raise refuse's refusal."""
+    sha256 = _sha256(path)
+    duplicate = _duplicate_of(agency=agency, sha256=sha256)
+    if duplicate is not None:
+        raise refuse(_already_uploaded(duplicate))
     result = run_document_action(
-        "extract",
+        "inspect",
         path,
-        timeout_seconds=settings.POLICY_EXTRACT_TIMEOUT_SECONDS,
+        timeout_seconds=settings.POLICY_CHECK_TIMEOUT_SECONDS,
         memory_mb=settings.POLICY_PARSE_MEMORY_MB,
     )
-    scanned = [page for page in result.get("scanned_pages") or [] if isinstance(page, int)]
-    if not result.get("ok") or not scanned:
-        return result
-    if len(scanned) > settings.POLICY_OCR_MAX_PAGES:
-        reason = SCAN_TOO_LONG.format(count=len(scanned), limit=settings.POLICY_OCR_MAX_PAGES)
-        return {"ok": False, "reason": reason}
-    read_by_ocr = run_document_action(
-        "ocr",
-        path,
-        ",".join(str(page) for page in scanned),
-        timeout_seconds=settings.POLICY_OCR_TIMEOUT_SECONDS,
-        memory_mb=settings.POLICY_PARSE_MEMORY_MB,
+    if not result.get("ok"):
+        raise refuse(result.get("reason") or "The file could not be checked.")
+    sha256, removed = policy_file_disarm(
+        path=path, kind=result["kind"], sha256=sha256, agency=agency, refuse=refuse
     )
-    has_text = any(page.get("paragraphs") for page in result.get("pages") or [])
-    # A policy with text of its own is kept even when its scanned pages cannot be read.
-    return result if has_text and not read_by_ocr.get("ok") else read_by_ocr
+    return CheckedFile(
+        path=path,
+        filename=filename,
+        kind=result["kind"],
+        media_type=result["media_type"],
+        sha256=sha256,
+        page_count=page_count_bounded(result.get("page_count")),
+        removed=removed,
+    )
 
 
-def _queue_evidence(version_id: int) -> None:
-    """Once a version is ready, suggest evidence from it for each framework in the background."""
-    from evidence.services import evidence_queue_for_version
-
-    evidence_queue_for_version(version_id=version_id)
-
-
-def _make_current_if_newest(version: PolicyVersion) -> None:
-    document = PolicyDocument.objects.select_for_update().get(pk=version.document_id)
-    current = document.current_version
-    if current is None or current.number < version.number:
-        document.current_version = version
-        document.save(update_fields=["current_version"])
+def _version_store(
+    *,
+    checked: CheckedFile,
+    by,
+    agency: Agency,
+    metadata: VersionMetadata,
+    document: PolicyDocument | None,
+    title: str,
+    kind: str,
+    request,
+) -> PolicyVersion:
+    """Store the checked file through the storage API and record it as the document's next
+    version; a file stored for a version that is not recorded is deleted again."""
+    stored_name = None
+    try:
+        with transaction.atomic():
+            if document is None:
+                document = PolicyDocument.objects.create(
+                    agency=agency, title=title, kind=kind, created_by=by
+                )
+            else:
+                # Lock the document so two uploads cannot take the same version number.
+                document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
+            version = PolicyVersion(
+                document=document,
+                number=(document.versions.aggregate(n=Max("number"))["n"] or 0) + 1,
+                file_kind=checked.kind,
+                media_type=checked.media_type,
+                original_filename=checked.filename[:255],
+                sha256=checked.sha256,
+                size=os.path.getsize(checked.path),
+                page_count=checked.page_count,
+                uploaded_by=by,
+                owner=metadata.owner,
+                version_label=metadata.version_label,
+                classification=metadata.classification,
+                retention_period=metadata.retention_period,
+                **metadata.stored_dates(),
+            )
+            with open(checked.path, "rb") as f:
+                version.file.save("upload", File(f), save=False)
+            stored_name = version.file.name
+            version.save()
+            audit_record(
+                action=AuditEvent.Action.UPLOAD,
+                request=request,
+                actor=by,
+                agency=agency,
+                obj=version,
+                detail={"sha256": checked.sha256, "size": version.size, "removed": checked.removed},
+            )
+            # Not stored on the version: for the page that says what was taken out.
+            version.removed_content = checked.removed
+            transaction.on_commit(partial(policy_version_extract.delay, version.pk))
+    except BaseException:
+        if stored_name:
+            PolicyVersion.file.field.storage.delete(stored_name)
+        raise
+    return version

@@ -2,7 +2,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .services import policy_version_extract_text
+from .extraction import policy_version_extract_text
+from .selectors import versions_stuck_checking
 
 _READING_SECONDS = settings.POLICY_EXTRACT_TIMEOUT_SECONDS + settings.POLICY_OCR_TIMEOUT_SECONDS
 
@@ -30,8 +31,6 @@ def policy_versions_requeue_stale() -> int:
 
     Extraction leaves alone a version that is no longer being checked, so a duplicate is harmless.
     """
-    from .selectors import versions_stuck_checking
-
     ids = list(versions_stuck_checking().values_list("pk", flat=True))
     for version_id in ids:
         policy_version_extract.delay(version_id)

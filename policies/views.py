@@ -9,12 +9,12 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import permission_required
+from audit.decorators import permission_required
 from audit.models import AuditEvent
 from audit.services import access_refused, audit_record
 
 from . import selectors
-from .forms import NewPolicyForm, PageSearchForm, PolicyVersionForm
+from .forms import NewPolicyForm, PageSearchForm, PolicyFilterForm, PolicyVersionForm
 from .models import Agency, PolicyVersion
 from .rules import member_agency_ids
 from .services import UploadRefused, policy_version_upload
@@ -22,12 +22,19 @@ from .services import UploadRefused, policy_version_upload
 
 @login_required
 def policy_list(request):
-    agencies = list(selectors.agencies_for_user(request.user).order_by("name"))
-    agency_id = request.GET.get("agency", "")
-    agency_id = int(agency_id) if agency_id.isdigit() else None
-    search = request.GET.get("q", "").strip()[:200]
-    documents = selectors.document_list(user=request.user, agency_id=agency_id, search=search)
+    visible = selectors.agencies_for_user(request.user).order_by("name")
+    agencies = list(visible)
+    form = PolicyFilterForm(request.GET or None, agencies=visible)
+    filters = form.cleaned_data if form.is_valid() else {}
+    agency = filters.get("agency")
+    search = filters.get("q", "").strip()
+    documents = selectors.document_list(
+        user=request.user, agency_id=agency.pk if agency else None, search=search
+    )
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    query = {"agency": agency.pk} if agency else {}
+    if search:
+        query["q"] = search
     can_upload = any(may_upload(request.user, a) for a in agencies)
     past_review = 0
     if member_agency_ids(request.user):
@@ -37,9 +44,10 @@ def policy_list(request):
         "policies/policy_list.html",
         {
             "page": page,
-            "agencies": agencies,
-            "agency_id": agency_id,
-            "search": search,
+            "form": form,
+            "filtered": bool(agency or search),
+            "query": urlencode(query),
+            "choose_agency": len(agencies) > 1,
             "can_upload": can_upload,
             "past_review": past_review,
         },

@@ -10,13 +10,17 @@ from django.utils import timezone
 from audit.services import access_refused
 from policies.rules import member_agency_ids
 
-from .answers import ANSWER_FIELDS
+from .answers import ANSWER_FIELDS, SELF_ASSESSMENT_VIEW_FIELDS
 from .models import Finding, Review, ReviewCycle
+
+# What an agency sees of its own reviews: the findings once signed off, as a draft while it may
+# reply to them.
+AGENCY_STATES = (*Review.PUBLISHED_STATES, Review.State.IN_REPLY)
 
 
 def reviews_for_user(user) -> QuerySet[Review]:
     """Board admins see every review; reviewers and moderators their own; an agency its own,
-    once signed off (never drafts)."""
+    once signed off (never drafts), including while it is open for the agency's reply."""
     # Only the joins every caller needs: a wide join costs PostgreSQL more to plan than to run.
     reviews = Review.objects.select_related("agency", "policy_version__document")
     if not user.is_authenticated:
@@ -26,7 +30,7 @@ def reviews_for_user(user) -> QuerySet[Review]:
     visible = Q(reviewer=user) | Q(moderator=user)
     agencies = member_agency_ids(user)
     if agencies:
-        visible |= Q(agency_id__in=agencies, state__in=Review.PUBLISHED_STATES)
+        visible |= Q(agency_id__in=agencies, state__in=AGENCY_STATES)
     return reviews.filter(visible)
 
 
@@ -68,6 +72,7 @@ def step_findings(*, review: Review, number: int) -> list[Finding]:
         .select_related("expectation__section")
         .only(
             *ANSWER_FIELDS,
+            *SELF_ASSESSMENT_VIEW_FIELDS,
             "carried_forward",
             "review_id",
             "expectation__code",
@@ -98,7 +103,7 @@ def review_get_for_user(request, pk: int) -> Review:
 
 def findings_of(review: Review) -> QuerySet[Finding]:
     return (
-        review.findings.select_related("expectation__section")
+        review.findings.select_related("expectation__section", "reply")
         .prefetch_related("recommendations")
         .order_by("expectation__order")
     )

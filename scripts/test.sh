@@ -22,6 +22,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache
 
 # Browser journeys run in their own process: Playwright's event loop and the async code other
 # libraries run cannot share one.

@@ -15,11 +15,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outcomes.rendering import html_to_pdf
-from reviews.answers import ANSWER_FIELDS, review_reference
+from policies.models import Agency
+from reviews.answers import ANSWER_FIELDS, SELF_ASSESSMENT_VIEW_FIELDS, review_reference
 from reviews.models import Finding, Review
 
 from . import charts, figures
 from .models import Action
+from .self_assessment_figures import with_self_ratings
 
 Progress = Callable[[int], None]
 CHUNK = 2000
@@ -28,6 +30,10 @@ RATING_LABELS = dict(Finding.Rating.choices)
 STATE_LABELS = dict(Review.State.choices)
 OUTCOME_LABELS = dict(Review.Outcome.choices)
 ACTION_STATUS_LABELS = dict(Action.Status.choices)
+VIEW_LABELS = {
+    Finding.SelfAssessmentView.AGREE: "Agrees",
+    Finding.SelfAssessmentView.CHALLENGE: "Challenges",
+}
 
 FINDING_COLUMNS = [
     "Cycle",
@@ -44,6 +50,12 @@ FINDING_COLUMNS = [
     "Evidence section",
     "Comment",
     "Reason not applicable",
+    # Where the agency assessed itself: its own rating and evidence, and the reviewer's view.
+    "Agency's own rating",
+    "Agency's quote",
+    "Agency's page",
+    "Reviewer's view of the agency's rating",
+    "Why the reviewer challenged it",
 ]
 ACTION_COLUMNS = [
     "Cycle",
@@ -100,6 +112,7 @@ def csv_safe(value):
 
 def xlsx_cells(ws, row: list) -> list:
     """A workbook row whose text is always text: openpyxl would store "=..." as a formula."""
+    # Imported here: openpyxl is heavy to load, and only the worker that builds exports needs it.
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
@@ -119,9 +132,10 @@ def _local_date(value: datetime | None):
 
 
 def finding_rows(cycles) -> Iterator[list]:
-    """Every finding of every counted review in the scope, with its evidence."""
+    """Every finding of every counted review in the scope, with its evidence and, where the
+    agency assessed itself, its own rating beside the board's."""
     rows = (
-        figures.counted_findings(cycles)
+        with_self_ratings(figures.counted_findings(cycles))
         .order_by("review__cycle__opens_on", "review__agency__name", "expectation__order")
         .values_list(
             "review__cycle__name",
@@ -134,8 +148,13 @@ def finding_rows(cycles) -> Iterator[list]:
             "review__signed_off_at",
             "expectation__code",
             *ANSWER_FIELDS,  # the rating first, then the rest as saved
+            "self_rating",
+            "self_quote",
+            "self_page",
+            *SELF_ASSESSMENT_VIEW_FIELDS,
         )
     )
+    own_at = 9 + len(ANSWER_FIELDS)
     sectors = dict(_sectors())
     for row in rows.iterator(chunk_size=CHUNK):
         (cycle, agency, sector, assigned_at, review_id, title, label, signed_off, code, rating) = (
@@ -151,13 +170,17 @@ def finding_rows(cycles) -> Iterator[list]:
             _local_date(signed_off),
             code,
             RATING_LABELS.get(rating, "Not rated"),
-            *row[10:],
+            *row[10:own_at],
+            *self_assessed(*row[own_at:]),
         ]
 
 
-def _sectors():
-    from policies.models import Agency
+def self_assessed(own: str | None, quote: str | None, page, view: str, why: str) -> list:
+    """The agency's own rating beside a finding, blank where it submitted none."""
+    return [RATING_LABELS.get(own or "", ""), quote or "", page, VIEW_LABELS.get(view, ""), why]
 
+
+def _sectors():
     return Agency.Sector.choices
 
 
@@ -281,6 +304,7 @@ def _count_findings(cycles) -> int:
 
 
 def write_xlsx(path, *, summary: figures.Summary, progress: Progress) -> None:
+    # Imported here: openpyxl is heavy to load, and only the worker that builds exports needs it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

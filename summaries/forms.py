@@ -15,6 +15,21 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
+class ActionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Action.Status.choices],
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.select("status"), Field.checkbox("overdue", small=True))
+        self.helper.disable_csrf = True
+
+
 class ActionForm(forms.Form):
     description = forms.CharField(
         label="What will be done",

@@ -72,6 +72,7 @@ class SentReminder(models.Model):
         ACTION_OVERDUE = "action_overdue", "Action overdue"
         POLICY_PAST_REVIEW = "policy_past_review", "Policy past its review date"
         WEEKLY_DIGEST = "weekly_digest", "Weekly digest of overdue work"
+        SELF_ASSESSMENT_DUE = "self_assessment_due", "Self-assessment due"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"

@@ -25,7 +25,8 @@ def export_build(export_id: int) -> None:
     max_retries=5,
 )
 def reminders_send_due() -> int:
-    """Daily: reviews and actions due or overdue, and policies past their review date."""
+    """Daily: reviews, self-assessments and actions due or overdue, and policies past their
+    review date."""
     from .services.reminders import reminders_send_due as send
 
     return send()

@@ -138,6 +138,43 @@ def complete_answers(review) -> dict[int, dict]:
     }
 
 
+def make_self_assessment(*, cycle, agency, member, ratings=None, submit=True):
+    """The agency's self-assessment in the cycle, through its services: every expectation rated
+    Met with a quote, except `ratings` (code -> rating); submitted unless told not to."""
+    from reviews.services.self_assessments import (
+        self_assessment_open,
+        self_assessment_save,
+        self_assessment_submit,
+    )
+
+    if cycle.self_assessment_due_on is None:
+        cycle.self_assessment_due_on = cycle.closes_on
+        cycle.save(update_fields=["self_assessment_due_on"])
+    assessment = self_assessment_open(cycle=cycle, agency=agency, by=member)
+    answers = {}
+    for rating in assessment.ratings.select_related("expectation"):
+        chosen = (ratings or {}).get(rating.expectation.code, "met")
+        met = chosen in ("met", "partially_met")
+        answers[rating.pk] = {
+            "rating": chosen,
+            "evidence_quote": "Staff must not befriend children on social media." if met else "",
+            "evidence_page": 1 if met else None,
+        }
+    today = cycle.self_assessment_due_on
+    assessment = self_assessment_save(
+        assessment=assessment,
+        by=member,
+        lock_version=assessment.lock_version,
+        answers=answers,
+        today=today,
+    )
+    if submit:
+        assessment = self_assessment_submit(
+            assessment=assessment, by=member, lock_version=assessment.lock_version, today=today
+        )
+    return assessment
+
+
 class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     """A confirmed authenticator app; tests.accounts.totp.totp_code gives its codes."""
 

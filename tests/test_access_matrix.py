@@ -51,7 +51,17 @@ from evidence.models import DismissedSuggestion
 from outcomes.models import Outcome
 from people.models import INVITATION_LIFETIME, Invitation, token_digest
 from policies.models import Agency, Membership, PolicyDocument, PolicyPage, PolicyVersion
-from reviews.models import Expectation, Finding, Framework, Review, ReviewCycle, Section
+from reviews.models import (
+    Expectation,
+    Finding,
+    Framework,
+    Reply,
+    Review,
+    ReviewCycle,
+    Section,
+    SelfAssessment,
+    SelfRating,
+)
 from summaries.models import Action, Export
 
 from .factories import AgencyFactory, UserFactory
@@ -167,10 +177,14 @@ class World:
 
     # Frameworks, cycles and reviews
 
-    @functools.cached_property
-    def framework(self):
+    def _framework(self, version: int, status: str) -> Framework:
+        # Written as a draft: the database refuses new sections in a published version.
         framework = Framework.objects.create(
-            code="access-check", version=1, name="Access check framework", content_hash="0" * 64
+            code="access-check",
+            version=version,
+            name="Access check framework",
+            content_hash=f"{version}" * 64 if status == Framework.Status.PUBLISHED else "",
+            status=Framework.Status.DRAFT,
         )
         section = Section.objects.create(framework=framework, number=1, title="Staff conduct")
         for order, code in enumerate(("1.1", "1.2"), 1):
@@ -181,7 +195,20 @@ class World:
                 order=order,
                 text=f"Expectation {code}",
             )
+        Framework.objects.filter(pk=framework.pk).update(status=status)
+        framework.refresh_from_db()
         return framework
+
+    @functools.cached_property
+    def framework(self):
+        return self._framework(1, Framework.Status.PUBLISHED)
+
+    @functools.cached_property
+    def framework_draft(self):
+        """Version 2 of the framework, a draft being written, with a second section."""
+        draft = self._framework(2, Framework.Status.DRAFT)
+        Section.objects.create(framework=draft, number=2, title="Online conduct")
+        return draft
 
     def _cycle(self, name: str, year: int) -> ReviewCycle:
         cycle = ReviewCycle.objects.create(
@@ -253,6 +280,29 @@ class World:
             state=Review.State.ASSIGNED,
         )
 
+    def _self_assessment(self, agency, version) -> SelfAssessment:
+        # The open cycle asks agencies to assess themselves; rita and mo review Northgate.
+        assert self.northgate_review.reviewer == self.rita
+        ReviewCycle.objects.filter(pk=self.cycle.pk).update(
+            self_assessment_due_on=self.cycle.closes_on
+        )
+        assessment = SelfAssessment.objects.create(
+            cycle=self.cycle, agency=agency, policy_version=version
+        )
+        SelfRating.objects.bulk_create(
+            SelfRating(assessment=assessment, expectation=expectation)
+            for expectation in self.cycle.framework.expectations.all()
+        )
+        return assessment
+
+    @functools.cached_property
+    def northgate_self_assessment(self):
+        return self._self_assessment(self.northgate, self.northgate_version)
+
+    @functools.cached_property
+    def southport_self_assessment(self):
+        return self._self_assessment(self.southport, self.southport_version)
+
     def _issued(self, *, version, reviewer, moderator) -> Review:
         review = self._review(
             cycle=self.past_cycle,
@@ -284,6 +334,55 @@ class World:
 
     def gap(self, review) -> Finding:
         return review.findings.get(expectation__code="1.2")
+
+    @functools.cached_property
+    def reply_cycle(self):
+        """A cycle with a reply window: its reviews go to the agency for its reply."""
+        cycle = self._cycle("2026 review with a reply window", timezone.localdate().year)
+        cycle.reply_window_days = 5
+        cycle.save(update_fields=["reply_window_days"])
+        return cycle
+
+    def _in_reply(self, *, version, reviewer, moderator, member) -> Review:
+        review = self._review(
+            cycle=self.reply_cycle,
+            version=version,
+            reviewer=reviewer,
+            moderator=moderator,
+            state=Review.State.IN_REPLY,
+        )
+        Review.objects.filter(pk=review.pk).update(
+            reply_closes_on=timezone.localdate() + datetime.timedelta(days=7)
+        )
+        # The agency replied to 1.2; the reviewer proposes an amendment for the moderator.
+        Reply.objects.create(
+            finding=self.gap(review),
+            text="Page 1 covers this.",
+            replied_by=member,
+            answer=Reply.Answer.AMEND,
+            answer_reason="It does.",
+            proposed_comment="Covered on page 1.",
+            answered_by=reviewer,
+            answered_at=timezone.now(),
+        )
+        review.refresh_from_db()
+        return review
+
+    @functools.cached_property
+    def northgate_in_reply(self):
+        """Northgate's review open for its reply, rita and mo's."""
+        return self._in_reply(
+            version=self.northgate_version, reviewer=self.rita, moderator=self.mo, member=self.alice
+        )
+
+    @functools.cached_property
+    def southport_in_reply(self):
+        return self._in_reply(
+            version=self.southport_version, reviewer=self.rhea, moderator=self.max, member=self.bob
+        )
+
+    def replies_as_they_stand(self):
+        return list(Reply.objects.values()), list(Finding.objects.values("pk", "rating", "comment"))
 
     def _action(self, review, by) -> Action:
         return Action.objects.create(
@@ -389,6 +488,21 @@ def _touch(*names: str) -> Callable[[World], dict]:
     return kwargs
 
 
+def _draft(*, number: int | None = None, expectation: str = "") -> Callable[[World], dict]:
+    """The draft framework version, and one of its sections or expectations."""
+
+    def kwargs(w):
+        draft = w.framework_draft
+        values = {"code": draft.code, "version": draft.version}
+        if number is not None:
+            values["number"] = number
+        if expectation:
+            values["pk"] = draft.expectations.get(code=expectation).pk
+        return values
+
+    return kwargs
+
+
 def _fresh(model, pk_of):
     return lambda w: model.objects.filter(pk=pk_of(w).pk).values().first()
 
@@ -425,6 +539,52 @@ TABLE: list[Row] = [
     _row("reviews:frameworks",              "",   _touch("framework"),             SIGN_IN,  OK,        OK,        OK,        OK,        OK),
     _row("reviews:framework",               "",   lambda w: {"code": w.framework.code, "version": 1},
                                                                                    SIGN_IN,  OK,        OK,        OK,        OK,        OK),
+    # A draft is the board admins' own until it is published; the editor is theirs alone.
+    _row("reviews:framework",               "draft", _draft(),                     SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    OK,        OK),
+    _row("reviews:framework_new",           "",   _,                               SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    _row("reviews:framework_import",        "",   _,                               SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    _row("reviews:framework_version_new",   "",   lambda w: {"code": w.framework.code},
+                                                                                   NO_GET,   NO_GET,    NO_GET,    NO_GET,    NO_GET,    NO_GET),
+    _row("reviews:framework_version_new",   "",   lambda w: {"code": w.framework.code},
+                                                                                   SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK,
+         method="post", state=lambda w: list(Framework.objects.values())),
+    _row("reviews:framework_preview",       "",   lambda w: {"code": w.framework.code, "version": 1},
+                                                                                   SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    *[
+        _row("reviews:framework_export",    kind, lambda w, kind=kind: {"code": w.framework.code, "version": 1, "kind": kind},
+                                                                                   SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK)
+        for kind in ("yaml", "csv")
+    ],
+    # A published version never changes: its editor is refused to everyone.
+    _row("reviews:framework_edit",          "published", lambda w: {"code": w.framework.code, "version": 1},
+                                                                                   SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
+    *[
+        _row(name, "draft", kwargs,                                                SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK)
+        for name, kwargs in [
+            ("reviews:framework_edit", _draft()),
+            ("reviews:framework_publish", _draft()),
+            ("reviews:framework_discard", _draft()),
+            ("reviews:framework_section_new", _draft()),
+            ("reviews:framework_section", _draft(number=1)),
+            ("reviews:framework_section_remove", _draft(number=1)),
+            ("reviews:framework_expectation_new", _draft(number=1)),
+            ("reviews:framework_expectation", _draft(expectation="1.1")),
+            ("reviews:framework_expectation_remove", _draft(expectation="1.1")),
+        ]
+    ],
+    *[
+        row
+        for name, kwargs in [
+            ("reviews:framework_section_move", _draft(number=1)),
+            ("reviews:framework_expectation_move", _draft(expectation="1.1")),
+        ]
+        for row in (
+            _row(name, "draft", kwargs,                                            NO_GET,   NO_GET,    NO_GET,    NO_GET,    NO_GET,    NO_GET),
+            _row(name, "draft", kwargs,                                            SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK,
+                 method="post", data={"lock_version": "1", "direction": "down"},
+                 state=lambda w: (list(Section.objects.values()), list(Expectation.objects.values()))),
+        )
+    ],
 
     # Policies: the agency's members, the reviewers and moderators of its reviews, the board
     _row("policies:list",                   "",   _touch("northgate_review"),      SIGN_IN,  OK,        OK,        OK,        OK,        OK),
@@ -486,6 +646,33 @@ TABLE: list[Row] = [
             ("reviews:check", _pk),
         ]
     ],
+    # The agency's reply: its members reply on the review's page; the reviewer answers and the
+    # moderator decides on the replies page, which the board reads. A POST with no form from the
+    # one person allowed is shown back as incomplete (400).
+    _row("reviews:review",                  f"{NG} in reply", _pk("northgate_in_reply"),
+                                                                                   SIGN_IN,  OK,        OK,        OK,        OK,        OK),
+    _row("reviews:review",                  f"{SP} in reply", _pk("southport_in_reply"),
+                                                                                   SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    OK,        OK),
+    _row("reviews:replies",                 f"{NG} in reply", _pk("northgate_in_reply"),
+                                                                                   SIGN_IN,  FORBIDDEN, OK,        OK,        OK,        OK),
+    _row("reviews:replies",                 f"{SP} in reply", _pk("southport_in_reply"),
+                                                                                   SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    OK,        OK),
+    *[
+        row
+        for name, kwargs, allowed in [
+            ("reviews:finding_reply", lambda r: lambda w: {"pk": getattr(w, r).pk, "finding_pk": w.gap(getattr(w, r)).pk}, "alice"),
+            ("reviews:reply_answer", lambda r: lambda w: {"pk": getattr(w, r).pk, "reply_pk": w.gap(getattr(w, r)).reply.pk}, "rita"),
+            ("reviews:reply_decide", lambda r: lambda w: {"pk": getattr(w, r).pk, "reply_pk": w.gap(getattr(w, r)).reply.pk}, "mo"),
+        ]
+        for row in (
+            _row(name, f"{NG} in reply", kwargs("northgate_in_reply"),            SIGN_IN,  NO_GET,    NO_GET,    NO_GET,    NO_GET,    NO_GET),
+            _row(name, f"{NG} in reply", kwargs("northgate_in_reply"),            SIGN_IN,
+                 *[INVALID if role == allowed else FORBIDDEN for role in ("alice", "rita", "mo", "charlie", "root")],
+                 method="post", state=World.replies_as_they_stand),
+            _row(name, f"{SP} in reply", kwargs("southport_in_reply"),            SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN,
+                 method="post", state=World.replies_as_they_stand),
+        )
+    ],
     # Once signed off, nobody edits it, its own reviewer included.
     _row("reviews:section",                 f"{NG} issued", lambda w: {"pk": w.northgate_issued.pk, "number": 1},
                                                                                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
@@ -493,6 +680,34 @@ TABLE: list[Row] = [
                                                                                    SIGN_IN,  HIDDEN,    FORBIDDEN, OK,        FORBIDDEN, FORBIDDEN),
     _row("reviews:moderate",                f"{SP} open",   _pk("southport_review"),
                                                                                    SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN),
+    # Self-assessments: an agency writes its own; the board, and the reviewer and moderator of the
+    # agency's review, read it.
+    _row("reviews:self_assessments",        "",   _touch("northgate_self_assessment", "southport_self_assessment"),
+                                                                                   SIGN_IN,  OK,        OK,        OK,        OK,        OK),
+    _row("reviews:self_assessment",         NG,   _pk("northgate_self_assessment"),
+                                                                                   SIGN_IN,  OK,        OK,        OK,        OK,        OK),
+    _row("reviews:self_assessment",         SP,   _pk("southport_self_assessment"),
+                                                                                   SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    OK,        OK),
+    *[
+        _row(name, NG, kwargs("northgate_self_assessment"),                        SIGN_IN,  OK,        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+        for name, kwargs in [
+            ("reviews:self_assessment_section", lambda r: lambda w: {"pk": getattr(w, r).pk, "number": 1}),
+            ("reviews:self_assessment_check", _pk),
+        ]
+    ],
+    *[
+        _row(name, SP, kwargs("southport_self_assessment"),                        SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN)
+        for name, kwargs in [
+            ("reviews:self_assessment_section", lambda r: lambda w: {"pk": getattr(w, r).pk, "number": 1}),
+            ("reviews:self_assessment_check", _pk),
+        ]
+    ],
+    # Submitting: nobody but a member of the agency (alice here has left it), and nothing
+    # changes for anyone else.
+    _row("reviews:self_assessment_check",   NG,   _pk("northgate_self_assessment"),
+                                                                                   SIGN_IN,  HIDDEN,    FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+         method="post", setup=lambda w: Membership.objects.filter(user=w.alice).delete(),
+         state=lambda w: list(SelfAssessment.objects.values("pk", "state", "lock_version"))),
     # Marking a suggestion not relevant: the reviewer of an open review only.
     _row("evidence:not_relevant",           NG,   _pk("northgate_review"),         SIGN_IN,  NO_GET,    NO_GET,    NO_GET,    NO_GET,    NO_GET),
     _row("evidence:not_relevant",           NG,   _pk("northgate_review"),         SIGN_IN,  HIDDEN,    OK,        FORBIDDEN, FORBIDDEN, FORBIDDEN,

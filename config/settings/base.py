@@ -216,6 +216,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Search boxes (type="search") are GOV.UK text inputs too.
+CRISPY_CLASS_CONVERTERS = {"searchinput": "govuk-input"}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -346,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-policy-versions-still-checking": {
         "task": "policies.tasks.policy_versions_requeue_stale",
         "schedule": 10 * 60,
+    },
+    # The agency's reply ends the day after its last day; a review already moved on is left.
+    "close-reply-windows": {
+        "task": "reviews.tasks.reply_windows_close",
+        "schedule": crontab(minute=5),
     },
     "requeue-outcomes-still-preparing": {
         "task": "outcomes.tasks.outcomes_requeue_stale",

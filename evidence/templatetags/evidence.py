@@ -26,7 +26,8 @@ def suggested_evidence(suggestions: dict | None, form) -> dict:
     return {
         "code": expectation.code,
         "expectation_id": expectation.pk,
-        "review_id": form.finding.review_id,
+        # None on an agency's self-assessment: only a reviewer marks a passage not relevant.
+        "review_id": getattr(form.finding, "review_id", None),
         "prefix": form.prefix,
         "prepared": found is not None,
         "labelled": [s for s in shown if s["label"]],

@@ -34,6 +34,10 @@ def _people(flag: str):
     return get_user_model().objects.filter(is_active=True, **{flag: True}).order_by("full_name")
 
 
+# A reply window longer than a term would hold every outcome back for months.
+MAX_REPLY_WINDOW_DAYS = 60
+
+
 class CycleForm(forms.Form):
     name = forms.CharField(
         label="Name of the review cycle",
@@ -43,7 +47,10 @@ class CycleForm(forms.Form):
     )
     framework = FrameworkChoiceField(
         label="Framework version",
-        queryset=Framework.objects.order_by("name", "-version"),
+        # A cycle opens only on a published version: a draft may still change.
+        queryset=Framework.objects.filter(status=Framework.Status.PUBLISHED).order_by(
+            "name", "-version"
+        ),
         empty_label=None,
         help_text="Every review in the cycle keeps this version, even if a newer one is loaded.",
         error_messages={
@@ -69,10 +76,40 @@ class CycleForm(forms.Form):
             "invalid_choice": "Select agencies from the list",
         },
     )
+    asks_self_assessment = forms.BooleanField(
+        label="Ask agencies to assess themselves first",
+        required=False,
+        help_text=(
+            "Each agency rates its own policy against the framework; the reviewer agrees with "
+            "each rating or challenges it."
+        ),
+    )
+    self_assessment_due_on = DateInputField(
+        label="Self-assessment deadline",
+        help_text="Within the cycle. For example, 30 6 2026",
+        required=False,
+        require_all_fields=False,
+    )
+    reply_window_days = forms.IntegerField(
+        label="Reply window: working days (leave empty for none)",
+        help_text=(
+            "Once the moderator signs a review off, the agency may reply to the findings on "
+            "factual accuracy for this many working days before the outcome is issued."
+        ),
+        required=False,
+        min_value=1,
+        max_value=MAX_REPLY_WINDOW_DAYS,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter the reply window as a whole number of working days",
+            "min_value": "Enter a reply window of 1 working day or more, or leave it empty",
+            "max_value": (f"Enter a reply window of at most {MAX_REPLY_WINDOW_DAYS} working days"),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        newest = Framework.objects.order_by("-loaded_at", "-version").first()
+        newest = self.fields["framework"].queryset.order_by("-loaded_at", "-version").first()
         if newest is not None:
             self.fields["framework"].initial = newest.pk
         self.helper = _helper(
@@ -81,6 +118,9 @@ class CycleForm(forms.Form):
             Field("opens_on"),
             Field("closes_on"),
             Field.checkboxes("agencies", legend_size=Size.MEDIUM, small=True),
+            Field.checkbox("asks_self_assessment"),
+            Field("self_assessment_due_on"),
+            Field.text("reply_window_days", field_width=4),
             Submit("submit", "Open the review cycle"),
         )
 
@@ -97,7 +137,28 @@ class CycleForm(forms.Form):
             self.add_error(
                 "closes_on", "The closing date must be the same as or after the opening date"
             )
+        self._clean_self_assessment(cleaned)
         return cleaned
+
+    def _clean_self_assessment(self, cleaned: dict) -> None:
+        """The deadline counts only when self-assessment is asked for, and falls in the cycle."""
+        due_on = cleaned.get("self_assessment_due_on")
+        if not cleaned.get("asks_self_assessment"):
+            cleaned["self_assessment_due_on"] = None
+            return
+        if due_on is None:
+            if "self_assessment_due_on" not in self.errors:
+                self.add_error(
+                    "self_assessment_due_on", "Enter the date agencies assess themselves by"
+                )
+            return
+        opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens_on and closes_on and not opens_on <= due_on <= closes_on:
+            self.add_error(
+                "self_assessment_due_on",
+                "The self-assessment deadline must be within the cycle, "
+                f"between {opens_on:%-d %B %Y} and {closes_on:%-d %B %Y}",
+            )
 
 
 class AssignForm(forms.Form):

@@ -7,7 +7,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Hidden, Layout, Size, Submit
 from django import forms
 
-from ..services.reviews import MODERATOR_ATTESTATION
+from ..services.lifecycle import MODERATOR_ATTESTATION
 
 COMMENTS_MAX = 5000
 

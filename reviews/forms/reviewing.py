@@ -7,8 +7,8 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.html import escape
 
-from ..answers import ANSWER_FIELDS
-from ..models import Finding, Review
+from ..answers import ANSWER_FIELDS, SELF_ASSESSMENT_VIEW_FIELDS, self_assessment_view_problems
+from ..models import Finding, Review, SelfRating
 
 # A text answer's label says which expectation it is for, to a screen reader only, which
 # crispy-forms-gds's own field template cannot say.
@@ -81,15 +81,41 @@ class FindingForm(forms.ModelForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Asked only where the agency submitted its own rating of the expectation.
+    self_assessment_view = forms.ChoiceField(
+        choices=Finding.SelfAssessmentView.choices, required=False, widget=forms.RadioSelect
+    )
+    self_assessment_comment = forms.CharField(
+        label="Why you challenge the agency's rating",
+        help_text="Needed to challenge. The moderator and the outcome show it.",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     class Meta:
         model = Finding
-        fields = ANSWER_FIELDS
+        fields = (*ANSWER_FIELDS, *SELF_ASSESSMENT_VIEW_FIELDS)
 
-    def __init__(self, *args, page_count: int | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        page_count: int | None = None,
+        self_rating: SelfRating | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.finding = self.instance
+        # The agency's own submitted rating of this expectation, shown beside it.
+        self.self_rating = self_rating
         code = self.finding.expectation.code
+        if self_rating is None:
+            for field in SELF_ASSESSMENT_VIEW_FIELDS:
+                del self.fields[field]
+        else:
+            self.fields[
+                "self_assessment_view"
+            ].label = f"Do you agree with the agency's rating of {escape(code)}?"
         # crispy-forms-gds shows a legend as markup: the code comes from a framework file.
         self.fields["rating"].label = f"How well does the policy meet {escape(code)}?"
         if page_count:
@@ -109,17 +135,32 @@ class FindingForm(forms.ModelForm):
             answer("evidence_section"),
             answer("comment", textarea=True),
             answer("not_applicable_reason", textarea=True),
+            *self._view_layout(answer),
         )
 
+    def _view_layout(self, answer) -> list:
+        if self.self_rating is None:
+            return []
+        return [
+            Field.radios("self_assessment_view", legend_size=Size.SMALL, small=True, inline=True),
+            answer("self_assessment_comment", textarea=True),
+        ]
+
     def answers(self) -> dict:
-        data = {field: self.cleaned_data.get(field) for field in ANSWER_FIELDS}
+        names = [
+            name for name in (*ANSWER_FIELDS, *SELF_ASSESSMENT_VIEW_FIELDS) if name in self.fields
+        ]
+        data = {field: self.cleaned_data.get(field) for field in names}
         data["evidence_page"] = data["evidence_page"] or None
         return data
 
     def check_rules(self) -> None:
         """Add the submission rules' errors to the fields they belong to."""
         draft = Finding(expectation=self.finding.expectation, **self.answers())
-        for field, message in draft.field_problems():
+        problems = draft.field_problems()
+        if self.self_rating is not None:
+            problems += self_assessment_view_problems(draft)
+        for field, message in problems:
             self.add_error(field, message)
 
 
@@ -127,9 +168,18 @@ class BaseFindingFormSet(forms.BaseFormSet):
     """One form per finding of a step, in the framework's order, which a published framework
     never changes: the step's findings, not the browser, decide how many forms there are."""
 
-    def __init__(self, *args, findings: list[Finding], page_count: int | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        findings: list[Finding],
+        page_count: int | None,
+        self_ratings: dict[int, SelfRating] | None = None,
+        **kwargs,
+    ):
         self.findings = findings
         self.page_count = page_count
+        # The agency's submitted self-ratings by expectation id; none without one.
+        self.self_ratings = self_ratings or {}
         super().__init__(*args, **kwargs)
 
     def total_form_count(self) -> int:
@@ -139,7 +189,12 @@ class BaseFindingFormSet(forms.BaseFormSet):
         return len(self.findings)
 
     def get_form_kwargs(self, index):
-        return {"instance": self.findings[index], "page_count": self.page_count}
+        finding = self.findings[index]
+        return {
+            "instance": finding,
+            "page_count": self.page_count,
+            "self_rating": self.self_ratings.get(finding.expectation_id),
+        }
 
 
 FindingFormSet = forms.formset_factory(FindingForm, formset=BaseFindingFormSet, extra=0)

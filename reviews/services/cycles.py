@@ -13,7 +13,7 @@ from policies.models import Agency
 
 from ..models import Framework, Review, ReviewCycle
 from ..selectors_cycles import cycle_has_closed
-from .reviews import TransitionRefused, audited_refusals
+from .guards import TransitionRefused, audited_refusals
 
 
 def cycle_open(
@@ -24,6 +24,8 @@ def cycle_open(
     opens_on: date,
     closes_on: date,
     agencies: Iterable[Agency],
+    self_assessment_due_on: date | None = None,
+    reply_window_days: int | None = None,
     request=None,
 ) -> ReviewCycle:
     agencies = list(agencies)
@@ -33,12 +35,16 @@ def cycle_open(
         raise TransitionRefused("The closing date must be the same as or after the opening date")
     if not agencies:
         raise TransitionRefused("Select at least one agency")
+    if self_assessment_due_on is not None and not opens_on <= self_assessment_due_on <= closes_on:
+        raise TransitionRefused("The self-assessment deadline must be within the cycle")
     with transaction.atomic():
         cycle = ReviewCycle.objects.create(
             name=name,
             framework=framework,
             opens_on=opens_on,
             closes_on=closes_on,
+            self_assessment_due_on=self_assessment_due_on,
+            reply_window_days=reply_window_days,
             created_by=by,
         )
         cycle.agencies.set(agencies)
@@ -51,6 +57,10 @@ def cycle_open(
                 "framework": str(framework),
                 "opens_on": opens_on.isoformat(),
                 "closes_on": closes_on.isoformat(),
+                "self_assessment_due_on": (
+                    self_assessment_due_on.isoformat() if self_assessment_due_on else None
+                ),
+                "reply_window_days": reply_window_days,
                 "agencies": sorted(agency.name for agency in agencies),
             },
         )

@@ -1,24 +1,23 @@
-"""Writes to frameworks: loading the board's checklists from data files."""
+"""Writes to frameworks: loading the board's checklists from data files (TOML or YAML)."""
 
 import hashlib
 import json
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
 
+from ..framework_files import FrameworkFileError, framework_read_toml, framework_read_yaml
 from ..models import Expectation, Framework, Section
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parents[1] / "frameworks"
-
-
-class FrameworkFileError(ValueError):
-    pass
+FRAMEWORK_FILE_PATTERNS = ("*.toml", "*.yaml", "*.yml")
+READERS = {".toml": framework_read_toml, ".yaml": framework_read_yaml, ".yml": framework_read_yaml}
 
 
 @dataclass(frozen=True)
@@ -27,41 +26,53 @@ class LoadResult:
     created: bool
 
 
-def _content_hash(data: dict) -> str:
+def content_hash(data: dict) -> str:
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _validate(data: dict, path: Path) -> None:
-    for key in ("code", "name", "sections"):
-        if not data.get(key):
-            raise FrameworkFileError(f"{path.name}: '{key}' is missing.")
-    codes = [e.get("code") for s in data["sections"] for e in s.get("expectations", [])]
-    if not codes or any(not c for c in codes):
-        raise FrameworkFileError(f"{path.name}: every expectation needs a code.")
-    if len(codes) != len(set(codes)):
-        raise FrameworkFileError(f"{path.name}: expectation codes must be unique.")
+def _loadable(data: dict, path: Path) -> None:
+    """What a file must have to be published as it is loaded."""
     for section in data["sections"]:
-        for expectation in section.get("expectations", []):
-            if not expectation.get("text", "").strip():
-                raise FrameworkFileError(f"{path.name}: {expectation['code']} has no text.")
-            concepts = expectation.get("concepts", [])
-            if not isinstance(concepts, list) or not all(isinstance(c, str) for c in concepts):
-                raise FrameworkFileError(
-                    f"{path.name}: {expectation['code']}'s concepts must be a list of wordings."
-                )
+        if not section["expectations"]:
+            raise FrameworkFileError(
+                f"section {section['number']} has no expectations", name=path.name
+            )
+
+
+def sections_create(framework: Framework, sections: list[dict]) -> None:
+    """Write a framework's sections and expectations from the data-file shape, in order."""
+    order = 0
+    for section_data in sections:
+        section = Section.objects.create(
+            framework=framework, number=section_data["number"], title=section_data["title"]
+        )
+        for expectation in section_data.get("expectations", []):
+            order += 1
+            Expectation.objects.create(
+                framework=framework, section=section, order=order, **expectation
+            )
+
+
+def framework_read_file(path: Path) -> dict:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise FrameworkFileError("a framework file is .toml, .yaml or .yml", name=path.name)
+    try:
+        return reader(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise FrameworkFileError(str(error), name=path.name) from error
+    except FrameworkFileError as error:
+        raise FrameworkFileError(error.problem, line=error.line, name=path.name) from error
 
 
 def framework_load(*, path: Path) -> LoadResult:
     """Load a framework file; identical content is a no-op, changed content a new version."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise FrameworkFileError(f"{path.name}: {error}") from error
-    _validate(data, path)
-    content_hash = _content_hash(data)
+    data = framework_read_file(path)
+    _loadable(data, path)
+    digest = content_hash(data)
     with transaction.atomic():
-        existing = Framework.objects.filter(code=data["code"], content_hash=content_hash).first()
+        existing = Framework.objects.filter(code=data["code"], content_hash=digest).first()
         if existing is not None:
             return LoadResult(existing, created=False)
         # Serialise loaders of the same framework so two cannot take the same version number.
@@ -69,34 +80,23 @@ def framework_load(*, path: Path) -> LoadResult:
         version = (
             Framework.objects.filter(code=data["code"]).aggregate(v=Max("version"))["v"] or 0
         ) + 1
+        # Written as a draft, then published: a published version takes no new sections.
         framework = Framework.objects.create(
             code=data["code"],
             version=version,
-            name=data["name"].strip(),
-            publisher=data.get("publisher", "").strip(),
-            published_on=data.get("published_on"),
-            source=data.get("source", "").strip(),
-            description=data.get("description", "").strip(),
-            content_hash=content_hash,
+            name=data["name"],
+            publisher=data["publisher"],
+            published_on=data["published_on"],
+            source=data["source"],
+            description=data["description"],
+            content_hash=digest,
+            status=Framework.Status.DRAFT,
         )
-        order = 0
-        for section_data in data["sections"]:
-            section = Section.objects.create(
-                framework=framework,
-                number=section_data["number"],
-                title=section_data["title"].strip(),
-            )
-            for expectation_data in section_data.get("expectations", []):
-                order += 1
-                Expectation.objects.create(
-                    framework=framework,
-                    section=section,
-                    code=expectation_data["code"],
-                    order=order,
-                    text=expectation_data["text"].strip(),
-                    what_good_looks_like=expectation_data.get("what_good_looks_like", "").strip(),
-                    concepts=[c.strip() for c in expectation_data.get("concepts", []) if c.strip()],
-                )
+        sections_create(framework, data["sections"])
+        Framework.objects.filter(pk=framework.pk).update(
+            status=Framework.Status.PUBLISHED, published_at=timezone.now()
+        )
+        framework.refresh_from_db()
         audit_record(
             action=AuditEvent.Action.FRAMEWORK_LOADED,
             obj=framework,
@@ -106,4 +106,5 @@ def framework_load(*, path: Path) -> LoadResult:
 
 
 def frameworks_load_all(*, directory: Path = FRAMEWORKS_DIR) -> list[LoadResult]:
-    return [framework_load(path=path) for path in sorted(directory.glob("*.toml"))]
+    paths = sorted(p for pattern in FRAMEWORK_FILE_PATTERNS for p in directory.glob(pattern))
+    return [framework_load(path=path) for path in paths]

@@ -7,7 +7,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.decorators import permission_required
+from audit.decorators import permission_required
 
 from .. import selectors
 from ..forms.cycles import (
@@ -25,14 +25,9 @@ from ..selectors_cycles import (
     cycle_scope,
     cycle_withdrawn_reviews,
 )
+from ..services import TransitionRefused, review_assign_many, review_reassign, review_withdraw
+from ..services.assignment import FINAL_STATES
 from ..services.cycles import cycle_agencies_add, cycle_agency_remove, cycle_open
-from ..services.reviews import (
-    FINAL_STATES,
-    TransitionRefused,
-    review_assign_many,
-    review_reassign,
-    review_withdraw,
-)
 
 MANAGE = "reviews.manage_cycles"
 
@@ -60,6 +55,8 @@ def cycle_new(request):
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 agencies=data["agencies"],
+                self_assessment_due_on=data["self_assessment_due_on"],
+                reply_window_days=data["reply_window_days"],
                 request=request,
             )
         except TransitionRefused as refusal:

@@ -10,7 +10,7 @@ from audit.services import access_refused
 
 from .. import selectors
 from ..forms.moderation import ReturnForm, SignOffForm
-from ..services.reviews import TransitionRefused, review_return, review_sign_off
+from ..services import TransitionRefused, review_return, review_sign_off
 
 FORMS = {form.action: form for form in (SignOffForm, ReturnForm)}
 

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from audit.services import access_refused
-from evidence.selectors import suggestions_for_step
 from policies.models import PolicyPage
 from policies.rules import member_agency_ids
 
 from .. import selectors
+from ..answers import self_assessment_view_problems
 from ..forms.reviewing import (
     FindingFormSet,
     OutcomeForm,
@@ -22,16 +22,21 @@ from ..forms.reviewing import (
     error_links,
 )
 from ..models import Finding, Review
+from ..selectors_self_assessments import submitted_self_ratings
 from ..services import (
+    REVIEWER_ATTESTATION,
     EditConflict,
+    RecommendationInput,
     TransitionRefused,
+    review_problems,
     review_save_findings,
     review_save_outcome,
     review_submit,
     suggested_outcome,
 )
-from ..services.reviews import REVIEWER_ATTESTATION, RecommendationInput, review_problems
+from ..suggestions import step_suggestions
 from .cycles import all_reviews_context
+from .replies import agency_reply_page
 
 FINDINGS_PREFIX = "findings"
 RECOMMENDATIONS_PREFIX = "recommendations"
@@ -49,7 +54,7 @@ def review_list(request):
         context["published"] = (
             selectors.reviews_for_user(user)
             .select_related("cycle")
-            .filter(agency_id__in=member_agency_ids(user), state__in=Review.PUBLISHED_STATES)
+            .filter(agency_id__in=member_agency_ids(user), state__in=selectors.AGENCY_STATES)
             .order_by("-signed_off_at")
         )
     return render(request, "reviews/review/review_list.html", context)
@@ -74,6 +79,8 @@ def _editable_review(request, pk: int, fetch=selectors.review_to_edit) -> Review
 
 def _sections(review: Review, findings: list[Finding]) -> list[dict]:
     sections: dict[int, dict] = {}
+    # A step with an agency's rating still to agree with or challenge is not complete.
+    self_rated = submitted_self_ratings(review=review)
     for finding in findings:
         section = finding.expectation.section
         entry = sections.setdefault(
@@ -81,6 +88,8 @@ def _sections(review: Review, findings: list[Finding]) -> list[dict]:
         )
         entry["findings"].append(finding)
         entry["problems"] += len(finding.field_problems())
+        if finding.expectation_id in self_rated:
+            entry["problems"] += len(self_assessment_view_problems(finding))
         entry["rated"] += bool(finding.rating) and not finding.carried_forward
     for entry in sections.values():
         if entry["rated"] == 0:
@@ -117,6 +126,8 @@ def review_overview(request, pk: int):
         )
     if review.moderator_id == user.pk and review.state == Review.State.SUBMITTED:
         return redirect("reviews:moderate", pk=review.pk)
+    if review.state == Review.State.IN_REPLY and review.agency_id in member_agency_ids(user):
+        return agency_reply_page(request, review)
     return render(
         request,
         "reviews/review_published.html",
@@ -152,6 +163,7 @@ def review_section(request, pk: int, number: int):
             prefix=FINDINGS_PREFIX,
             findings=_step_findings(review, number),
             page_count=review.policy_version.page_count,
+            self_ratings=submitted_self_ratings(review=review),
         )
         return _render_section(request, review, formset, number=number)
     review = _editable_review(request, pk)
@@ -160,6 +172,7 @@ def review_section(request, pk: int, number: int):
         prefix=FINDINGS_PREFIX,
         findings=_step_findings(review, number),
         page_count=review.policy_version.page_count,
+        self_ratings=submitted_self_ratings(review=review),
     )
     # Save every answer that is well formed, even if others on the step are not: what a
     # person typed is never thrown away, and the rest stays on the page to be fixed.
@@ -208,7 +221,11 @@ def _render_section(
             "review": review,
             "section": formset.findings[0].expectation.section,
             "formset": formset,
-            "suggestions": suggestions_for_step(review=review, section_number=number),
+            "suggestions": step_suggestions(
+                version_id=review.policy_version_id,
+                framework_id=review.framework_id,
+                section_number=number,
+            ),
             "version": version,
             # Read only when the pane's cached fragment is missing.
             "pages": PolicyPage.objects.filter(version_id=version.pk)

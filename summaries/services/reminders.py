@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from policies.models import Membership, PolicyDocument
-from reviews.models import Review
+from reviews.models import Review, ReviewCycle, SelfAssessment
 
 from ..models import Action, SentReminder
 
@@ -162,6 +162,50 @@ def policy_reminders(today: date) -> Iterator[Reminder]:
             )
 
 
+def self_assessment_reminders(today: date) -> Iterator[Reminder]:
+    """Agency members: their agency's self-assessment due in 14, 7 and 1 days, until it is
+    submitted. Once its deadline passes it is closed, so there is nothing to remind of."""
+    cycles = list(
+        ReviewCycle.objects.filter(
+            self_assessment_due_on__gte=today,
+            self_assessment_due_on__lte=today + timedelta(days=max(REVIEW_THRESHOLDS)),
+        ).prefetch_related("agencies")
+    )
+    submitted = set(
+        SelfAssessment.objects.filter(
+            cycle__in=cycles, state=SelfAssessment.State.SUBMITTED
+        ).values_list("cycle_id", "agency_id")
+    )
+    waiting = [
+        (cycle, agency)
+        for cycle in cycles
+        for agency in cycle.agencies.all()
+        if (cycle.pk, agency.pk) not in submitted
+    ]
+    members = _members_by_agency(agency.pk for _, agency in waiting)
+    for cycle, agency in waiting:
+        due_on = cycle.self_assessment_due_on
+        left = (due_on - today).days
+        threshold = min(t for t in REVIEW_THRESHOLDS if t >= left)
+        due = f"{due_on:%-d %B %Y}"
+        when = f"in {_days(left)}" if left else "today"
+        for person in members[agency.pk]:
+            yield Reminder(
+                recipient_id=person.pk,
+                email=person.email,
+                kind=Kind.SELF_ASSESSMENT_DUE,
+                object_type="reviews.reviewcycle",
+                object_id=f"{cycle.pk}/{agency.pk}",
+                trigger=f"{_days(threshold)} before {due_on}",
+                subject=f"Self-assessment due on {due}: {cycle.name}",
+                body=(
+                    f"{agency.name}'s self-assessment for {cycle.name} is due on {due}, {when}. "
+                    "After that date it closes and can no longer be submitted.\n\nSign in to "
+                    "the policy review service and open Self-assessments to rate your policy."
+                ),
+            )
+
+
 def digest_reminders(today: date) -> Iterator[Reminder]:
     """Board admins: a weekly digest of everything overdue."""
     year, week, _ = today.isocalendar()
@@ -283,7 +327,12 @@ def reminders_retry_unsent() -> int:
 def reminders_send_due(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     sent = reminders_retry_unsent()
-    for source in (review_reminders, action_reminders, policy_reminders):
+    for source in (
+        review_reminders,
+        action_reminders,
+        policy_reminders,
+        self_assessment_reminders,
+    ):
         sent += len(reminders_record(source(today)))
     return sent
 

@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from accounts.decorators import permission_required
+from audit.decorators import permission_required
 from audit.services import access_refused
 from policies.rules import member_agency_ids
 
 from .. import selectors
-from ..forms import ActionForm, ActionStatusForm
-from ..models import Action
+from ..forms import ActionFilterForm, ActionForm, ActionStatusForm
 from ..services.actions import ActionRefused, action_create, action_update
 
 
@@ -127,26 +127,22 @@ def action_detail(request, pk: int):
 
 @permission_required("summaries.view_all_actions")
 def actions_board(request):
-    status = request.GET.get("status", "")
-    if status not in Action.Status.values:
-        status = ""
-    overdue_only = request.GET.get("overdue") == "1"
+    form = ActionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    status = filters.get("status", "")
+    overdue_only = filters.get("overdue", False)
     actions = selectors.action_list(user=request.user, status=status, overdue_only=overdue_only)
     page = Paginator(actions, 100).get_page(request.GET.get("page"))
-    query = "&".join(
-        part
-        for part in (f"status={status}" if status else "", "overdue=1" if overdue_only else "")
-        if part
-    )
+    query = {"status": status} if status else {}
+    if overdue_only:
+        query["overdue"] = "on"
     return render(
         request,
         "summaries/actions/board.html",
         {
             "page": page,
-            "query": query,
-            "status": status,
-            "overdue_only": overdue_only,
-            "statuses": Action.Status.choices,
+            "form": form,
+            "query": urlencode(query),
             "today": timezone.localdate(),
         },
     )

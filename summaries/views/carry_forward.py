@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import permission_required
+from audit.decorators import permission_required
 from reviews.models import ReviewCycle
 
 from ..services.carry_forward import CarryForwardRefused, reviews_carry_forward

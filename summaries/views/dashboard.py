@@ -2,11 +2,12 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from accounts.decorators import permission_required
+from audit.decorators import permission_required
 from reviews.models import ReviewCycle
 from reviews.selectors import cycles_for_admin
 
 from .. import charts, figures
+from ..self_assessment_figures import self_assessment_comparison
 
 VIEW = "summaries.view_dashboard"
 
@@ -34,5 +35,6 @@ def dashboard(request, pk: int):
             "ratings_chart": charts.ratings_chart(summary.expectations),
             "heat_map_chart": charts.heat_map_chart(summary.heat_map),
             "short": charts.SHORT,
+            "self_assessment": self_assessment_comparison([cycle]),
         },
     )

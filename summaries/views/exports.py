@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.decorators import permission_required
+from audit.decorators import permission_required
 from audit.services import audit_record
 
 from .. import selectors

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from demo.history import CURRENT_CYCLE, PREVIOUS_CYCLE
 from demo.seed import demo_seed
+from demo.story import CURRENT_CYCLE, PREVIOUS_CYCLE
 from outcomes.models import Outcome
 from outcomes.signing import certificate_create
 from policies.models import Agency, PolicyVersion
@@ -81,15 +81,16 @@ def test_every_demo_agency_was_signed_off_in_the_previous_cycle(seeded):
     assert {r.state for r in reviews} == {Review.State.SIGNED_OFF}
     # Each sign-off took its outcome, to be rendered once the worker runs.
     assert Outcome.objects.filter(review__in=reviews).count() == 3
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.REVIEW_SIGNED_OFF).count() == 4
+    # Three last year; this year the police's and the youth trust's (after its reply).
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.REVIEW_SIGNED_OFF).count() == 5
 
 
 def test_the_current_cycle_has_a_signed_off_review_against_a_newer_policy(seeded):
     current = ReviewCycle.objects.get(name=CURRENT_CYCLE)
-    signed_off = current.reviews.get(state=Review.State.SIGNED_OFF)
+    signed_off = current.reviews.get(state=Review.State.SIGNED_OFF, reply_closes_on=None)
     assert signed_off.policy_version.version_label == "2.0"
     assert Outcome.objects.filter(review=signed_off).exists()
-    assert current.reviews.filter(state=Review.State.ASSIGNED).count() == 2
+    assert current.reviews.filter(state=Review.State.ASSIGNED).count() == 1
 
 
 def test_the_dashboard_shows_ratings_and_gaps_and_withholds_a_change_of_one_agency(seeded):
@@ -101,8 +102,9 @@ def test_the_dashboard_shows_ratings_and_gaps_and_withholds_a_change_of_one_agen
     }
     assert previous.gaps
     current = cycle_summary(ReviewCycle.objects.get(name=CURRENT_CYCLE))
-    # Only the police are counted in both cycles: too few to describe the board.
-    assert current.change.agencies == 1
+    # Only the police and the youth trust are counted in both cycles: too few to describe the
+    # board.
+    assert current.change.agencies == 2
     assert not current.change.shown
 
 
@@ -142,7 +144,9 @@ def test_the_previous_cycle_was_reviewed_and_signed_off_in_2025(seeded):
 
 
 def test_the_current_cycles_signed_off_review_is_dated_in_2026_before_today(seeded):
-    review = ReviewCycle.objects.get(name=CURRENT_CYCLE).reviews.get(state=Review.State.SIGNED_OFF)
+    review = ReviewCycle.objects.get(name=CURRENT_CYCLE).reviews.get(
+        state=Review.State.SIGNED_OFF, reply_closes_on=None
+    )
     assert review.reference.startswith("PR-2026-")
     assert review.assigned_at < review.submitted_at < review.signed_off_at
     assert _year(review.assigned_at) == _year(review.signed_off_at) == 2026
@@ -173,7 +177,8 @@ def test_the_agencies_actions_were_recorded_after_last_years_sign_off(seeded):
 
 
 def test_outcomes_are_issued_the_day_each_review_was_signed_off(seeded_and_issued):
-    reviews = Review.objects.filter(state=Review.State.OUTCOME_ISSUED)
+    # A review that went to the agency for its reply is issued the day the reply ended.
+    reviews = Review.objects.filter(state=Review.State.OUTCOME_ISSUED, reply_closes_on=None)
     assert reviews.count() == 4
     for review in reviews:
         outcome = Outcome.objects.get(review=review)

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from evidence.structure import passages_of_pages
+from policies.extraction import policy_version_extract_text
 from policies.models import PolicyVersion
-from policies.services import VersionMetadata, policy_version_extract_text, policy_version_upload
+from policies.services import VersionMetadata, policy_version_upload
 
 from .pdfs import scanned_pdf
 

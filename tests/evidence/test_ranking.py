@@ -8,6 +8,7 @@ from evidence.ranking import (
     LIKELY,
     POSSIBLE,
     Calibration,
+    PassageIndex,
     Query,
     rank_passages,
     rank_plain_bm25,
@@ -60,6 +61,25 @@ def test_a_concept_the_board_keeps_finds_wording_the_expectation_text_does_not_s
     without = Query(code="1.2", text=separate.text)
     assert rank_passages(passages, [separate], calibration=FIXED)["1.2"][0].passage == 1
     assert all(s.label == "" for s in rank_passages(passages, [without], calibration=FIXED)["1.2"])
+
+
+def test_a_concept_in_words_every_passage_says_is_not_a_full_match():
+    passages = [
+        f"Children and young people use social media at our club, session {n}." for n in range(8)
+    ] + ["Children are taught how to stay safe on social media and how to report worries."]
+    index = PassageIndex(passages)
+    generic = Query(code="2.2", text="Keep records.", concepts=("children using social media",))
+    specific = Query(
+        code="2.2", text="Keep records.", concepts=("teach children to report worries online",)
+    )
+    concept = FEATURES.index("concept")
+    _, generic_features, _ = index.features(generic)
+    _, specific_features, _ = index.features(specific)
+    # Saying every word of a concept that every passage says counts for little.
+    assert generic_features[0][concept] < 0.5
+    # Saying the words of a concept only one passage says is a full match.
+    assert specific_features[8][concept] == 1.0
+    assert max(specific_features[n][concept] for n in range(8)) < 0.5
 
 
 def test_the_matching_words_are_marked():

@@ -10,9 +10,10 @@ from evidence.models import EvidenceRun, ExpectationEvidence, Passage
 from evidence.selectors import suggestions_for_step
 from evidence.services import evidence_prepare
 from evidence.tasks import evidence_prepare_task
+from policies.extraction import policy_version_extract_text
 from policies.generate import make_docx
 from policies.models import PolicyVersion
-from policies.services import policy_version_extract_text
+from reviews.models import Framework
 
 from ..factories import PolicyVersionFactory, lscb_framework, make_review
 from .policies import SCHOOL
@@ -126,3 +127,15 @@ def test_the_command_prepares_suggestions_for_every_current_policy():
     call_command("prepare_evidence", stdout=out)
     assert "1 ready, 0 failed" in out.getvalue()
     assert EvidenceRun.objects.get().status == EvidenceRun.Status.READY
+
+
+@pytest.mark.django_db
+def test_suggestions_are_prepared_for_published_frameworks_only():
+    published = lscb_framework()
+    Framework.objects.create(
+        code=published.code,
+        version=published.version + 1,
+        name=published.name,
+        status=Framework.Status.DRAFT,
+    )
+    assert services.latest_frameworks() == [published]

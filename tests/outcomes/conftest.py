@@ -4,12 +4,13 @@ import pytest
 
 from outcomes.signing import certificate_create
 from reviews.services import (
+    RecommendationInput,
     review_save_findings,
     review_save_outcome,
     review_sign_off,
     review_submit,
+    suggested_outcome,
 )
-from reviews.services.reviews import RecommendationInput
 
 from ..factories import complete_answers, make_review
 
@@ -54,8 +55,6 @@ def sign_off(review, *, reviewer, moderator, ratings=None, recommendations=()):
     review = review_save_findings(
         review=review, by=reviewer, lock_version=review.lock_version, answers=answers
     )
-    from reviews.services.reviews import suggested_outcome
-
     review = review_save_outcome(
         review=review,
         by=reviewer,

@@ -14,8 +14,7 @@ from outcomes.services import (
     outcome_retry,
 )
 from outcomes.tasks import outcome_render_task
-from reviews.services import review_save_findings
-from reviews.services.reviews import TransitionRefused
+from reviews.services import TransitionRefused, review_save_findings
 
 from ..factories import UserFactory, make_cycle, make_review
 from .conftest import sign_off

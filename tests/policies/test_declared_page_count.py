@@ -3,9 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from policies.extraction import policy_version_extract_text
 from policies.generate import make_docx, make_odt
 from policies.models import PolicyVersion
-from policies.services import policy_version_extract_text
 
 from .. import files
 from .test_upload import form_data

@@ -2,11 +2,14 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.fields.files import FieldFile
 
 from audit.models import AuditEvent
+from policies.extraction import policy_version_extract_text
 from policies.generate import make_docx, make_pdf
 from policies.models import PolicyVersion
-from policies.services import VersionMetadata, policy_version_extract_text, policy_version_upload
+from policies.services import VersionMetadata, policy_version_upload
+from policies.signals import version_text_ready
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +76,39 @@ def test_a_pdf_without_text_is_rejected_with_the_reason_and_its_file_removed(
     assert "Rejected: No text could be read" in page
     status = alice_client.get(version.get_absolute_url() + "status/").json()
     assert status["status"] == "rejected"
+
+
+def test_a_ready_version_is_announced_only_once_its_text_is_committed(
+    northgate, alice, django_capture_on_commit_callbacks
+):
+    version = stored(northgate, alice, "p.docx", make_docx([("para", "Staff keep it separate.")]))
+    announced = []
+
+    def heard(sender, version_id, **kwargs):
+        announced.append(version_id)
+
+    version_text_ready.connect(heard)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            policy_version_extract_text(version_id=version.pk)
+            assert announced == []
+    finally:
+        version_text_ready.disconnect(heard)
+    assert announced == [version.pk]
+
+
+def test_text_is_read_through_the_storage_api_where_files_have_no_local_path(
+    northgate, alice, monkeypatch
+):
+    version = stored(northgate, alice, "p.docx", make_docx([("para", "Stored in a bucket.")]))
+
+    def no_local_path(self):
+        raise NotImplementedError("This backend doesn't support absolute paths.")
+
+    # As on S3-compatible storage: a stored file has no path on this machine.
+    monkeypatch.setattr(FieldFile, "path", property(no_local_path))
+    policy_version_extract_text(version_id=version.pk)
+
+    version.refresh_from_db()
+    assert version.status == PolicyVersion.Status.READY
+    assert "Stored in a bucket." in version.pages.get().text

@@ -7,10 +7,11 @@ import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from policies import selectors
+from policies.extraction import policy_version_extract_text
 from policies.generate import make_docx, make_odt
 from policies.models import PolicyVersion
 from policies.selectors import version_pages
-from policies.services import VersionMetadata, policy_version_extract_text, policy_version_upload
+from policies.services import VersionMetadata, policy_version_upload
 
 from ..factories import PolicyDocumentFactory, PolicyVersionFactory
 

@@ -19,6 +19,7 @@ from reviews.services import (
 )
 
 from ..factories import UserFactory, complete_answers, make_review
+from .test_reviewing import step_data
 
 pytestmark = pytest.mark.django_db
 
@@ -148,15 +149,8 @@ def test_the_step_page_refuses_a_reviewer_who_has_joined_the_agency(
 ):
     join(rita, northgate)
     finding = review.findings.order_by("expectation__order").first()
-    response = rita_client.post(
-        f"/reviews/{review.pk}/section/1/",
-        {
-            "lock_version": review.lock_version,
-            f"f{finding.pk}-rating": "met",
-            f"f{finding.pk}-evidence_quote": "Staff must not befriend children.",
-            f"f{finding.pk}-evidence_page": "1",
-        },
-    )
+    # A whole, valid step: without the conflict, it would be saved.
+    response = rita_client.post(f"/reviews/{review.pk}/section/1/", step_data(review, 1))
     assert response.status_code == 409
     assert "now a member of Northgate Council" in response.content.decode()
     assert fresh(review).findings.get(pk=finding.pk).rating == ""

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from reviews.models import Review
+from reviews.services import TransitionRefused, review_withdraw
 from reviews.services.cycles import cycle_agencies_add, cycle_agency_remove
-from reviews.services.reviews import TransitionRefused, review_withdraw
 from summaries import figures
 from summaries.models import Export
 from summaries.services.exports import export_build_file

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audit.models import AuditEvent
-from reviews.models import Finding, ReturnRound, Review, SignOff
+from reviews.models import Finding, ReturnRound, Review, ReviewCycle, SignOff
 from reviews.services import (
     FRAMEWORKS_DIR,
     EditConflict,
@@ -100,8 +100,11 @@ def review_in_state(state: str, *, agency, reviewer, moderator, admin) -> Review
         return review
     if state == State.RETURNED:
         return review_return(review=review, by=moderator, comments="Quote the page for 2.1.")
+    if state == State.IN_REPLY:
+        # A cycle with a reply window: signing off opens it for the agency's reply.
+        ReviewCycle.objects.filter(pk=review.cycle_id).update(reply_window_days=5)
     review = review_sign_off(review=review, by=moderator, attest=True)
-    if state == State.SIGNED_OFF:
+    if state in (State.SIGNED_OFF, State.IN_REPLY):
         return review
     if state == State.OUTCOME_ISSUED:
         # Issuing the outcome belongs to the outcome PDF; here the row is simply put there.
@@ -174,11 +177,13 @@ STATES = [
     State.SUBMITTED,
     State.RETURNED,
     State.SIGNED_OFF,
+    State.IN_REPLY,
     State.OUTCOME_ISSUED,
     State.WITHDRAWN,
 ]
 
 # Every move that is allowed, and the state it leaves the review in; everything else is refused.
+# The agency's reply and the moves around it have their own table (test_reply_transitions.py).
 ALLOWED = {
     ("assigned", "save_findings", "reviewer"): "in_progress",
     ("in_progress", "save_findings", "reviewer"): "in_progress",
@@ -196,6 +201,7 @@ ALLOWED = {
     ("submitted", "withdraw", "admin"): "withdrawn",
     ("returned", "withdraw", "admin"): "withdrawn",
     ("signed_off", "withdraw", "admin"): "withdrawn",
+    ("in_reply", "withdraw", "admin"): "withdrawn",
     ("outcome_issued", "withdraw", "admin"): "withdrawn",
     ("assigned", "reassign", "admin"): "assigned",
     ("in_progress", "reassign", "admin"): "in_progress",

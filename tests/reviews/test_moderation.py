@@ -10,13 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEvent
 from reviews.models import ReturnRound, Review, SignOff
 from reviews.services import (
+    MODERATOR_ATTESTATION,
+    RecommendationInput,
     review_return,
     review_save_findings,
     review_save_outcome,
     review_sign_off,
     review_submit,
 )
-from reviews.services.reviews import MODERATOR_ATTESTATION, RecommendationInput
 
 from ..factories import UserFactory, complete_answers, make_cycle, make_review
 

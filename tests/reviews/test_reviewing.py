@@ -322,14 +322,21 @@ def test_the_policy_text_is_read_once_then_kept_as_a_fragment(rita_client, revie
     assert "Images of children are taken only on devices supplied by the council." in page
 
 
-def test_a_step_reads_the_review_its_findings_and_suggestions_only(rita_client, review):
+def test_a_step_reads_the_review_its_findings_self_ratings_and_suggestions_only(
+    rita_client, review
+):
     url = f"/reviews/{review.pk}/section/1/"
     queries(rita_client, url)
     with CaptureQueriesContext(connection) as captured:
         rita_client.get(url)
     tables = [q["sql"].split(" FROM ")[1].split()[0] for q in captured if " FROM " in q["sql"]]
-    read = ['"reviews_review"', '"reviews_finding"', '"evidence_expectationevidence"']
-    assert tables[-3:] == read
+    read = [
+        '"reviews_review"',
+        '"reviews_finding"',
+        '"reviews_selfrating"',
+        '"evidence_expectationevidence"',
+    ]
+    assert tables[-4:] == read
 
 
 def outcome(client, review, **data):

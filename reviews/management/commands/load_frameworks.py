@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.services import FRAMEWORKS_DIR, FrameworkFileError, framework_load
+from reviews.services.frameworks import FRAMEWORK_FILE_PATTERNS
 
 
 class Command(BaseCommand):
@@ -13,11 +14,13 @@ class Command(BaseCommand):
             "paths",
             nargs="*",
             type=Path,
-            help=f"Framework files (TOML). Default: every file in {FRAMEWORKS_DIR.name}/.",
+            help=f"Framework files (TOML or YAML). Default: every file in {FRAMEWORKS_DIR.name}/.",
         )
 
     def handle(self, *args, paths, **options):
-        paths = paths or sorted(FRAMEWORKS_DIR.glob("*.toml"))
+        paths = paths or sorted(
+            p for pattern in FRAMEWORK_FILE_PATTERNS for p in FRAMEWORKS_DIR.glob(pattern)
+        )
         if not paths:
             raise CommandError("No framework files found.")
         for path in paths:

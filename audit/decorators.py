@@ -3,7 +3,7 @@ from functools import wraps
 import rules
 from django.contrib.auth.decorators import login_required
 
-from audit.services import access_refused
+from .services import access_refused
 
 
 def permission_required(perm: str):

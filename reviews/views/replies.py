@@ -1,0 +1,238 @@
+"""The agency's right of reply: its members reply to the draft findings on the review's page;
+the reviewer answers each reply and the moderator decides on each amendment on the replies
+page, which board admins may read."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from audit.services import access_refused
+from policies.rules import member_agency_ids
+
+from .. import selectors
+from ..forms.replies import AmendmentDecisionForm, AnswerForm, ReplyForm
+from ..models import Review
+from ..selectors_replies import amendment_notes, reply_counts
+from ..services import (
+    EditConflict,
+    TransitionRefused,
+    reply_amendment_confirm,
+    reply_amendment_reject,
+    reply_answer,
+    reply_save,
+)
+
+State = Review.State
+
+
+def _lock_version(request) -> int:
+    """The version the page was read at; a missing or mangled one is never current."""
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return 0
+
+
+def _refuse(request, review: Review, reason: str):
+    return access_refused(request, obj=review, agency=review.agency, reason=reason)
+
+
+def _is_member(user, review: Review) -> bool:
+    return review.agency_id in member_agency_ids(user)
+
+
+# The agency's side: the review page while the reply is open.
+
+
+def agency_reply_page(request, review: Review, *, sent: ReplyForm | None = None, status=200):
+    """The draft findings with a reply form for each finding not yet answered."""
+    review = selectors.review_with_history(review)
+    findings = list(review.findings.all())
+    # Past its last day, the window waits only for the hourly task to end the reply.
+    open_ = review.reply_closes_on is None or review.reply_closes_on >= timezone.localdate()
+    forms = {}
+    for finding in findings:
+        reply = getattr(finding, "reply", None)
+        if not open_ or (reply is not None and reply.answer):
+            continue
+        if sent is not None and sent.finding.pk == finding.pk:
+            forms[finding.pk] = sent
+        else:
+            initial = {"text": reply.text} if reply is not None else None
+            forms[finding.pk] = ReplyForm(
+                finding=finding, lock_version=review.lock_version, initial=initial
+            )
+    return render(
+        request,
+        "reviews/replies/agency.html",
+        {
+            "review": review,
+            "rows": [(finding, forms.get(finding.pk)) for finding in findings],
+            "sent": sent,
+            "open": open_,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def finding_reply(request, pk: int, finding_pk: int):
+    review = selectors.review_get_for_user(request, pk)
+    if not _is_member(request.user, review):
+        raise _refuse(request, review, "only the agency's members reply to its findings")
+    finding = review.findings.select_related("expectation").filter(pk=finding_pk).first()
+    if finding is None:
+        raise _refuse(request, review, "not a finding of this review")
+    form = ReplyForm(request.POST, finding=finding, lock_version=_lock_version(request))
+    if not form.is_valid():
+        return agency_reply_page(request, review, sent=form, status=400)
+    try:
+        reply_save(
+            review=review,
+            finding_id=finding.pk,
+            by=request.user,
+            text=form.cleaned_data["text"],
+            lock_version=_lock_version(request),
+            request=request,
+        )
+    except (TransitionRefused, EditConflict) as refusal:
+        review.refresh_from_db()
+        if review.state != State.IN_REPLY:
+            # The reply has ended: the review's page no longer takes replies, and says why.
+            messages.error(request, refusal.reason)
+            return redirect("reviews:review", pk=review.pk)
+        form.add_error(None, refusal.reason)
+        status = 409 if isinstance(refusal, EditConflict) else 400
+        return agency_reply_page(request, review, sent=form, status=status)
+    messages.success(request, f"Your reply on finding {finding.expectation.code} is saved.")
+    return redirect("reviews:review", pk=review.pk)
+
+
+# The board's side: the reviewer answers, the moderator decides, board admins read.
+
+
+def _board_review(request, pk: int) -> Review:
+    review = selectors.review_get_for_user(request, pk)
+    user = request.user
+    if user.pk in (review.reviewer_id, review.moderator_id) or user.is_board_admin:
+        return review
+    raise _refuse(request, review, "only the review's reviewer and moderator handle replies")
+
+
+def _awaits_moderator(reply) -> bool:
+    return reply.answer == reply.Answer.AMEND and reply.confirmed_at is None
+
+
+def _replies_page(request, review: Review, *, sent=None, status: int = 200):
+    review = selectors.review_with_history(review)
+    user = request.user
+    open_ = review.state == State.IN_REPLY
+    notes = amendment_notes(review)
+    rows = []
+    for finding in review.findings.all():
+        reply = getattr(finding, "reply", None)
+        if reply is None:
+            continue
+        form = None
+        if open_ and user.pk == review.reviewer_id and not reply.answer:
+            form = AnswerForm(reply=reply, lock_version=review.lock_version)
+        elif open_ and user.pk == review.moderator_id and _awaits_moderator(reply):
+            form = AmendmentDecisionForm(reply=reply, lock_version=review.lock_version)
+        if sent is not None and sent.reply.pk == reply.pk:
+            form = sent
+        rows.append(
+            {
+                "finding": finding,
+                "reply": reply,
+                "form": form,
+                "action": "reviews:reply_decide"
+                if isinstance(form, AmendmentDecisionForm)
+                else "reviews:reply_answer",
+                "notes": notes.get(finding.expectation.code, []),
+            }
+        )
+    return render(
+        request,
+        "reviews/replies/board.html",
+        {
+            "review": review,
+            "rows": rows,
+            "sent": sent,
+            "counts": reply_counts(review),
+        },
+        status=status,
+    )
+
+
+@login_required
+def review_replies(request, pk: int):
+    return _replies_page(request, _board_review(request, pk))
+
+
+def _reply_or_refuse(request, review: Review, reply_pk: int):
+    finding = (
+        review.findings.select_related("expectation", "reply").filter(reply__pk=reply_pk).first()
+    )
+    if finding is None:
+        raise _refuse(request, review, "not a reply to this review")
+    return finding.reply
+
+
+@login_required
+@require_POST
+def reply_answer_view(request, pk: int, reply_pk: int):
+    review = _board_review(request, pk)
+    if request.user.pk != review.reviewer_id:
+        raise _refuse(request, review, "only the review's reviewer answers replies")
+    reply = _reply_or_refuse(request, review, reply_pk)
+    form = AnswerForm(request.POST, reply=reply, lock_version=_lock_version(request))
+    if not form.is_valid():
+        return _replies_page(request, review, sent=form, status=400)
+    try:
+        reply_answer(
+            review=review,
+            reply_id=reply.pk,
+            by=request.user,
+            lock_version=_lock_version(request),
+            request=request,
+            **form.cleaned_data,
+        )
+    except (TransitionRefused, EditConflict) as refusal:
+        form.add_error(None, refusal.reason)
+        return _replies_page(request, review, sent=form, status=400)
+    messages.success(request, f"Your answer on finding {reply.finding.expectation.code} is saved.")
+    return redirect("reviews:replies", pk=review.pk)
+
+
+@login_required
+@require_POST
+def reply_decide(request, pk: int, reply_pk: int):
+    review = _board_review(request, pk)
+    if request.user.pk != review.moderator_id:
+        raise _refuse(request, review, "only the review's moderator decides on amendments")
+    reply = _reply_or_refuse(request, review, reply_pk)
+    form = AmendmentDecisionForm(request.POST, reply=reply, lock_version=_lock_version(request))
+    if not form.is_valid():
+        return _replies_page(request, review, sent=form, status=400)
+    common = {
+        "review": review,
+        "reply_id": reply.pk,
+        "by": request.user,
+        "lock_version": _lock_version(request),
+        "request": request,
+    }
+    try:
+        if form.cleaned_data["decision"] == AmendmentDecisionForm.CONFIRM:
+            reply_amendment_confirm(**common)
+            message = "You confirmed the amendment; the finding is changed."
+        else:
+            reply_amendment_reject(note=form.cleaned_data["note"], **common)
+            message = f"You sent the amendment back to {review.reviewer}."
+    except (TransitionRefused, EditConflict) as refusal:
+        form.add_error(None, refusal.reason)
+        return _replies_page(request, review, sent=form, status=400)
+    messages.success(request, message)
+    return redirect("reviews:replies", pk=review.pk)
