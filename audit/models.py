@@ -72,6 +72,10 @@ class AuditEvent(models.Model):
         CYCLE_OPENED = "cycle_opened", "Review cycle opened"
         CYCLE_AGENCY_ADDED = "cycle_agency_added", "Agency added to a review cycle"
         CYCLE_AGENCY_REMOVED = "cycle_agency_removed", "Agency taken out of a review cycle"
+        CYCLE_SETTINGS_CHANGED = (
+            "cycle_settings_changed",
+            "Review cycle's self-assessment deadline or reply window changed",
+        )
         REVIEW_ASSIGNED = "review_assigned", "Review assigned"
         REVIEW_REASSIGNED = "review_reassigned", "Review reassigned"
         REVIEW_STARTED = "review_started", "Review started"
@@ -119,6 +123,10 @@ class AuditEvent(models.Model):
         SUGGESTION_DISMISSED = "suggestion_dismissed", "Suggested evidence marked not relevant"
         SELF_ASSESSMENT_STARTED = "self_assessment_started", "Self-assessment started"
         SELF_ASSESSMENT_SUBMITTED = "self_assessment_submitted", "Self-assessment submitted"
+        SELF_ASSESSMENT_VERSION_CHANGED = (
+            "self_assessment_version_changed",
+            "Self-assessment moved to the agency's newer policy version",
+        )
 
     at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     action = models.CharField(max_length=40, choices=Action.choices, db_index=True)

@@ -34,6 +34,7 @@ from summaries.services.actions import action_create, action_update
 
 from .clock import demo_clock
 from .policy_texts import SECTIONS, policy_blocks
+from .self_assessment import SELF_ASSESSMENT_DUE
 from .story import (
     COUNCIL,
     CURRENT_ASSIGNED_ON,
@@ -114,8 +115,8 @@ def _previous_cycle(clock, *, framework, people, agencies) -> None:
 
 
 def _current_cycle(clock, *, framework, people, agencies):
-    """This year's cycle, opened in March; None when a demo board made before the history was
-    part of the demo already has it."""
+    """This year's cycle, opened in March, asking for self-assessment; None when a demo board
+    made before the history was part of the demo has it."""
     if ReviewCycle.objects.filter(name=CURRENT_CYCLE).exists():
         return None
     clock.set(date(2026, 3, 16), hour=11)
@@ -126,6 +127,8 @@ def _current_cycle(clock, *, framework, people, agencies):
         opens_on=date(2026, 4, 1),
         closes_on=date(2027, 3, 31),
         agencies=agencies.values(),
+        # Agencies assess themselves before their reviews; the reply window came later.
+        self_assessment_due_on=SELF_ASSESSMENT_DUE,
     )
 
 

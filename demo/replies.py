@@ -71,12 +71,11 @@ def demo_replies_seed() -> bool:
     member = get_user_model().objects.filter(email="youthtrust@demo.example").first()
     if cycle is None or trust is None or member is None:
         return False
-    review = cycle.reviews.filter(agency=trust, state=Review.State.ASSIGNED).first()
+    # Its reviewer may have started, recording views on the trust's own ratings.
+    review = cycle.reviews.filter(agency=trust, state__in=Review.EDITABLE_STATES).first()
     if review is None:
         return False
     with transaction.atomic(), demo_clock() as clock:
-        # The board gave the cycle a reply window before the trust's review was signed off.
-        ReviewCycle.objects.filter(pk=cycle.pk).update(reply_window_days=REPLY_WINDOW_DAYS)
         review = _signed_off(clock, review)
         clock.set(REPLIED, hour=10)
         reply = reply_save(
@@ -84,7 +83,7 @@ def demo_replies_seed() -> bool:
             finding_id=review.findings.get(expectation__code="2.2").pk,
             by=member,
             text=REPLY_TEXT,
-            lock_version=review.lock_version,
+            lock_version=0,
         )
         review.refresh_from_db()
         clock.set(ANSWERED, hour=9, minute=45)
@@ -95,7 +94,7 @@ def demo_replies_seed() -> bool:
             by=review.reviewer,
             answer=Reply.Answer.KEEP,
             reason=KEPT_REASON,
-            lock_version=review.lock_version,
+            lock_version=reply.lock_version,
         )
         _issue_outcome(review)
     return True

@@ -100,6 +100,24 @@ def _reply_outcome(reply: Reply) -> str:
     return "Not answered before the reply ended"
 
 
+def _amended_evidence(reply: Reply) -> str:
+    """The evidence a confirmed amendment added, as the annex prints it: the quote, then where
+    it is in the policy."""
+    where = ", ".join(
+        part
+        for part in (
+            f"page {reply.proposed_evidence_page}" if reply.proposed_evidence_page else "",
+            f"section “{reply.proposed_evidence_section}”"
+            if reply.proposed_evidence_section
+            else "",
+        )
+        if part
+    )
+    if reply.proposed_evidence_quote:
+        return f"“{reply.proposed_evidence_quote}”" + (f" ({where})" if where else "")
+    return where
+
+
 def replies_annex(review: Review) -> list[dict]:
     """The agency's replies to the findings, each with the board's answer, in framework order."""
     replies = []
@@ -120,6 +138,7 @@ def replies_annex(review: Review) -> list[dict]:
                     else ""
                 ),
                 "amended_comment": reply.proposed_comment if reply.confirmed_at else "",
+                "amended_evidence": _amended_evidence(reply) if reply.confirmed_at else "",
             }
         )
     return replies

@@ -30,6 +30,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from reviews.models import Review
 from reviews.selectors import review_with_history
+from reviews.selectors_replies import OUTCOME_DUE, outcome_is_due
 from reviews.services import TransitionRefused, review_issue_outcome
 
 # The tasks call these services and these services queue the tasks: each module imports the
@@ -45,8 +46,6 @@ logger = logging.getLogger(__name__)
 
 # Test-only: seconds the render pauses before signing, so a test can kill a worker mid-render.
 RENDER_DELAY_ENV = "OUTCOME_RENDER_TEST_DELAY_SECONDS"
-
-State = Review.State
 
 
 def _queue_render(review_id: int) -> None:
@@ -126,14 +125,14 @@ def _signed_pdf(outcome: Outcome, *, certificate, issued_at) -> bytes:
 
 
 def outcome_render(*, review_id: int) -> Outcome | None:
-    """Render, sign and store the outcome of a signed-off review, once.
+    """Render, sign and store the outcome of a review whose findings are final, once.
 
     Safe to run any number of times, at the same time too: whichever run stores first issues
     the outcome, and any other removes its own file.
     """
     outcome = Outcome.objects.select_related("review__agency").filter(review_id=review_id).first()
     if outcome is None:
-        review = Review.objects.filter(pk=review_id, state=State.SIGNED_OFF).first()
+        review = Review.objects.filter(OUTCOME_DUE, pk=review_id).first()
         if review is None:
             return None
         with transaction.atomic():
@@ -142,7 +141,7 @@ def outcome_render(*, review_id: int) -> Outcome | None:
     if outcome.is_ready:
         return outcome
     review = outcome.review
-    if review.state not in Review.PUBLISHED_STATES:
+    if not outcome_is_due(review):
         outcome_mark_failed(
             review_id=review_id,
             error=f"The review is {review.get_state_display().lower()}, so no outcome is issued.",

@@ -161,6 +161,7 @@ def my_reviews(*, user) -> QuerySet[Review]:
         .only(
             "due_on",
             "state",
+            "reply_closed_at",
             "reviewer_id",
             "agency__name",
             "cycle__name",

@@ -1,23 +1,27 @@
 """Reads for the agency's right of reply. The review itself is found with
 selectors.review_get_for_user, which already limits it to who may see it."""
 
-from audit.models import AuditEvent
+from django.db.models import Q
 
 from .models import Review
 
+State = Review.State
 
-def amendment_notes(review: Review) -> dict[str, list[AuditEvent]]:
-    """The moderator's notes on amendments sent back to the reviewer, by expectation code, oldest
-    first: the audit trail is where they are kept."""
-    notes: dict[str, list[AuditEvent]] = {}
-    events = AuditEvent.objects.filter(
-        action=AuditEvent.Action.REPLY_AMENDMENT_REJECTED,
-        object_type=Review._meta.label,
-        object_id=str(review.pk),
-    ).order_by("at", "pk")
-    for event in events:
-        notes.setdefault(event.detail.get("finding", ""), []).append(event)
-    return notes
+# The reviews whose findings are final and whose outcome is not yet issued: signed off with no
+# reply window, or with the agency's reply closed.
+OUTCOME_DUE = Q(state=State.SIGNED_OFF) | Q(state=State.IN_REPLY, reply_closed_at__isnull=False)
+
+
+def reply_is_open(review: Review) -> bool:
+    """The agency may still reply, and the board still answer."""
+    return review.state == State.IN_REPLY and review.reply_closed_at is None
+
+
+def outcome_is_due(review: Review) -> bool:
+    """The findings are final and the outcome is being prepared (or is issued)."""
+    return review.state in (State.SIGNED_OFF, State.OUTCOME_ISSUED) or (
+        review.state == State.IN_REPLY and review.reply_closed_at is not None
+    )
 
 
 def reply_counts(review: Review) -> dict[str, int]:

@@ -4,6 +4,7 @@ its own; board admins every one; a reviewer or moderator the one beside a review
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from audit.models import AuditEvent
 from audit.services import access_refused
 from policies.models import Agency
 from policies.rules import member_agency_ids
@@ -91,6 +92,21 @@ def step_ratings(*, assessment: SelfAssessment, number: int) -> list[SelfRating]
     )
 
 
+def self_assessment_version_change(assessment: SelfAssessment) -> dict | None:
+    """The latest move of a self-assessment to a newer policy version, as its audit record has
+    it ({"from": label, "to": label}); None if it has assessed one version throughout."""
+    event = (
+        AuditEvent.objects.filter(
+            action=AuditEvent.Action.SELF_ASSESSMENT_VERSION_CHANGED,
+            object_type="reviews.SelfAssessment",
+            object_id=str(assessment.pk),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    return event.detail if event is not None else None
+
+
 def submitted_self_ratings(*, review: Review) -> dict[int, SelfRating]:
     """The agency's submitted self-ratings for the review's cycle, by expectation id; empty when
     it did not submit one. The review comes from a selector that has checked the caller."""
@@ -100,7 +116,7 @@ def submitted_self_ratings(*, review: Review) -> dict[int, SelfRating]:
             assessment__cycle_id=review.cycle_id,
             assessment__agency_id=review.agency_id,
             assessment__state=SelfAssessment.State.SUBMITTED,
-        )
+        ).select_related("assessment__policy_version")
     }
 
 

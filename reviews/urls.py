@@ -73,6 +73,7 @@ urlpatterns = [
     path("cycles/<int:pk>/", cycles.cycle_detail, name="cycle"),
     path("cycles/<int:pk>/assign/", cycles.cycle_assign, name="cycle_assign"),
     path("cycles/<int:pk>/agencies/add/", cycles.cycle_agencies_new, name="cycle_agencies_add"),
+    path("cycles/<int:pk>/settings/", cycles.cycle_settings, name="cycle_settings"),
     path(
         "cycles/<int:pk>/agencies/<int:agency_pk>/remove/",
         cycles.cycle_agency_remove_confirm,

@@ -2,7 +2,8 @@
 
 Every read here is one aggregate query whatever the number of agencies, and the dashboard, the
 workbook, the CSV and the PDF all take their numbers from here, so they agree with each other.
-A review counts once it is signed off or its outcome is issued; a withdrawn review never counts.
+A review counts once its findings are final: signed off (where the agency may reply, once its
+reply has closed) or its outcome issued; a withdrawn review never counts.
 """
 
 from dataclasses import dataclass, field
@@ -34,12 +35,20 @@ def cycles_of_year(year: int) -> QuerySet[ReviewCycle]:
     return ReviewCycle.objects.select_related("framework").filter(opens_on__year=year)
 
 
+def final(prefix: str = "") -> Q:
+    """Reviews whose findings are final: signed off or issued, or in reply with the reply
+    closed and the outcome being prepared. `prefix` reaches the review from another model."""
+    return Q(**{f"{prefix}state__in": COUNTED_STATES}) | Q(
+        **{f"{prefix}state": Review.State.IN_REPLY, f"{prefix}reply_closed_at__isnull": False}
+    )
+
+
 def counted_reviews(cycles) -> QuerySet[Review]:
-    return Review.objects.filter(cycle__in=cycles, state__in=COUNTED_STATES)
+    return Review.objects.filter(final(), cycle__in=cycles)
 
 
 def counted_findings(cycles) -> QuerySet[Finding]:
-    return Finding.objects.filter(review__cycle__in=cycles, review__state__in=COUNTED_STATES)
+    return Finding.objects.filter(final("review__"), review__cycle__in=cycles)
 
 
 @dataclass
@@ -50,6 +59,9 @@ class Coverage:
     not_started: int = 0
     in_progress: int = 0
     submitted: int = 0
+    # Signed off and open for the agency's reply: the findings may still change, so they are
+    # not counted yet. Once the reply closes the review counts as signed off.
+    in_reply: int = 0
     signed_off: int = 0
     outcome_issued: int = 0
     overdue: int = 0
@@ -66,6 +78,7 @@ class Coverage:
             ("Assigned, not started", self.not_started),
             ("In progress (including returned)", self.in_progress),
             ("Submitted, waiting for moderation", self.submitted),
+            ("Open for reply", self.in_reply),
             ("Signed off, outcome not yet issued", self.signed_off),
             ("Outcome issued", self.outcome_issued),
             ("Counted in these figures (signed off or outcome issued)", self.counted),
@@ -84,7 +97,8 @@ def coverage(cycles, *, today: date | None = None) -> Coverage:
         not_started=Count("pk", filter=Q(state=State.ASSIGNED)),
         in_progress=Count("pk", filter=Q(state__in=(State.IN_PROGRESS, State.RETURNED))),
         submitted=Count("pk", filter=Q(state=State.SUBMITTED)),
-        signed_off=Count("pk", filter=Q(state=State.SIGNED_OFF)),
+        in_reply=Count("pk", filter=Q(state=State.IN_REPLY, reply_closed_at=None)),
+        signed_off=Count("pk", filter=final() & ~Q(state=State.OUTCOME_ISSUED)),
         outcome_issued=Count("pk", filter=Q(state=State.OUTCOME_ISSUED)),
         overdue=Count("pk", filter=Q(state__in=Review.EDITABLE_STATES, due_on__lt=today)),
     )

@@ -719,6 +719,7 @@ TABLE: list[Row] = [
     _row("reviews:cycle",                   "",   _pk("cycle"),                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
     _row("reviews:cycle_assign",            "",   _pk("cycle"),                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
     _row("reviews:cycle_agencies_add",      "",   _pk("cycle"),                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
+    _row("reviews:cycle_settings",          "",   _pk("cycle"),                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
     _row("reviews:cycle_agency_remove",     "",   lambda w: {"pk": w.cycle.pk, "agency_pk": w.northgate.pk},
                                                                                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),
     _row("reviews:review_manage",           NG,   _pk("northgate_review"),         SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, OK,        OK),

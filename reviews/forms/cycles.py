@@ -18,6 +18,14 @@ def _date_field(label: str, *, help_text: str, required_message: str) -> DateInp
     return field
 
 
+def add_date_error(form: forms.Form, name: str, message: str) -> None:
+    """An error about a whole date, linked from the error summary to its day (as GOV.UK asks):
+    crispy-forms-gds links a date's own errors to its fieldset, which has no id."""
+    day = form.fields[name].fields[0].widget
+    day.errors = [*getattr(day, "errors", []), message]
+    form.add_error(name, message)
+
+
 def _helper(*layout) -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
@@ -134,8 +142,8 @@ class CycleForm(forms.Form):
         cleaned = super().clean()
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and closes_on < opens_on:
-            self.add_error(
-                "closes_on", "The closing date must be the same as or after the opening date"
+            add_date_error(
+                self, "closes_on", "The closing date must be the same as or after the opening date"
             )
         self._clean_self_assessment(cleaned)
         return cleaned
@@ -148,17 +156,50 @@ class CycleForm(forms.Form):
             return
         if due_on is None:
             if "self_assessment_due_on" not in self.errors:
-                self.add_error(
-                    "self_assessment_due_on", "Enter the date agencies assess themselves by"
+                add_date_error(
+                    self, "self_assessment_due_on", "Enter the date agencies assess themselves by"
                 )
             return
         opens_on, closes_on = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens_on and closes_on and not opens_on <= due_on <= closes_on:
-            self.add_error(
+            add_date_error(
+                self,
                 "self_assessment_due_on",
                 "The self-assessment deadline must be within the cycle, "
                 f"between {opens_on:%-d %B %Y} and {closes_on:%-d %B %Y}",
             )
+
+
+class CycleSettingsForm(forms.Form):
+    """An open cycle's self-assessment deadline and reply window; the service checks them
+    against the cycle and what agencies have already done."""
+
+    # Declared first: the error summary links a refusal of the whole change to the first field.
+    reply_window_days = CycleForm.base_fields["reply_window_days"]
+    self_assessment_due_on = DateInputField(
+        label="Self-assessment deadline",
+        help_text=(
+            "Within the cycle, and today or later. Leave empty if agencies do not assess "
+            "themselves. For example, 30 6 2026"
+        ),
+        required=False,
+        require_all_fields=False,
+    )
+
+    def __init__(self, *args, cycle: ReviewCycle, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "self_assessment_due_on": cycle.self_assessment_due_on,
+                "reply_window_days": cycle.reply_window_days,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("self_assessment_due_on"),
+            Field.text("reply_window_days", field_width=4),
+            Submit("submit", "Save the changes"),
+        )
 
 
 class AssignForm(forms.Form):

@@ -7,8 +7,10 @@ from crispy_forms_gds.layout import Button, Field, Hidden, Layout, Size
 from django import forms
 
 from ..models import Finding, Reply
+from ..models.reply import AMENDABLE_FIELDS, finding_as_amended
 
 TEXT_MAX = 5000
+PAGE_MAX = 10000
 
 
 def _helper(*layout) -> FormHelper:
@@ -54,7 +56,8 @@ class ReplyForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    """The reviewer keeps the finding or amends it, with the reason either way."""
+    """The reviewer keeps the finding or amends it, with the reason either way. An amendment
+    must leave a complete finding: a Met or Partially met needs its evidence."""
 
     answer = forms.ChoiceField(
         label="Your answer",
@@ -77,14 +80,37 @@ class AnswerForm(forms.Form):
         required=False,
         help_text="Leave empty to keep the finding's comment.",
     )
+    proposed_evidence_quote = _text(
+        "Amended evidence: quote from the policy (if you amend it)",
+        required=False,
+        help_text="Needed for Met or Partially met where the finding has no evidence yet. "
+        "Leave empty to keep the finding's evidence.",
+    )
+    proposed_evidence_page = forms.IntegerField(
+        label="Amended evidence: page number",
+        required=False,
+        min_value=1,
+        max_value=PAGE_MAX,
+        error_messages={
+            "invalid": "The page number must be a whole number, like 4",
+            "min_value": "The page number must be 1 or more",
+            "max_value": f"The page number must be {PAGE_MAX} or less",
+        },
+    )
+    proposed_evidence_section = forms.CharField(
+        label="Amended evidence: section",
+        required=False,
+        max_length=200,
+        help_text="For a document without pages, the heading the quote is under.",
+        error_messages={"max_length": "The section must be 200 characters or fewer"},
+    )
 
     def __init__(self, *args, reply: Reply, lock_version: int, **kwargs):
         self.reply = reply
         initial = kwargs.pop("initial", None) or {
             # A proposal sent back by the moderator is the starting point for a new answer.
             "reason": reply.answer_reason,
-            "proposed_rating": reply.proposed_rating,
-            "proposed_comment": reply.proposed_comment,
+            **{proposed: getattr(reply, proposed) for proposed in AMENDABLE_FIELDS.values()},
         }
         super().__init__(*args, prefix=f"reply-{reply.pk}", initial=initial, **kwargs)
         code = reply.finding.expectation.code
@@ -96,8 +122,26 @@ class AnswerForm(forms.Form):
             Field.textarea(
                 "proposed_comment", label_size=Size.SMALL, rows=4, max_characters=TEXT_MAX
             ),
+            Field.textarea("proposed_evidence_quote", label_size=Size.SMALL, rows=4),
+            Field.text("proposed_evidence_page", label_size=Size.SMALL, field_width=5),
+            Field.text("proposed_evidence_section", label_size=Size.SMALL),
             Button.primary(f"save-answer-{reply.pk}", f"Save your answer on {code}"),
         )
+
+    def clean(self):
+        """An amendment is checked as the finding would read once amended, with the same
+        messages the review step gives, each against the field that proposes it."""
+        cleaned = super().clean()
+        if cleaned.get("answer") != Reply.Answer.AMEND or self.errors:
+            return cleaned
+        finding = self.reply.finding
+        amended = finding_as_amended(finding, **cleaned)
+        if all(getattr(amended, f) == getattr(finding, f) for f in AMENDABLE_FIELDS):
+            self.add_error("proposed_rating", "Give the amended rating, comment or evidence")
+            return cleaned
+        for field, message in amended.field_problems():
+            self.add_error(AMENDABLE_FIELDS.get(field, "proposed_rating"), message)
+        return cleaned
 
 
 class AmendmentDecisionForm(forms.Form):

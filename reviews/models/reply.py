@@ -25,6 +25,12 @@ class Reply(models.Model):
     # The finding as the reviewer proposes to amend it; applied when the moderator confirms.
     proposed_rating = models.CharField(max_length=20, choices=Finding.Rating.choices, blank=True)
     proposed_comment = models.TextField(blank=True)
+    # Evidence for an amendment to Met or Partially met: where the policy shows it.
+    proposed_evidence_quote = models.TextField(blank=True)
+    proposed_evidence_page = models.PositiveIntegerField(null=True, blank=True)
+    proposed_evidence_section = models.CharField(max_length=200, blank=True)
+    # The moderator's note when sending the amendment back, which the reviewer reads.
+    moderator_note = models.TextField(blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -33,6 +39,8 @@ class Reply(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking per reply: replies to different findings never conflict.
+    lock_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["finding__review", "finding__expectation__order"]
@@ -47,3 +55,28 @@ class Reply(models.Model):
         if self.answer == self.Answer.KEEP:
             return True
         return self.answer == self.Answer.AMEND and self.confirmed_at is not None
+
+
+# What a reviewer may change when amending a finding, and the reply's field proposing each.
+AMENDABLE_FIELDS = {
+    "rating": "proposed_rating",
+    "comment": "proposed_comment",
+    "evidence_quote": "proposed_evidence_quote",
+    "evidence_page": "proposed_evidence_page",
+    "evidence_section": "proposed_evidence_section",
+}
+
+
+def finding_as_amended(finding: Finding, **proposal) -> Finding:
+    """An unsaved copy of `finding` as the proposal would leave it: each proposed field that is
+    given replaces the finding's own; the rest is kept."""
+    amended = Finding(
+        expectation=finding.expectation,
+        not_applicable_reason=finding.not_applicable_reason,
+        **{field: getattr(finding, field) for field in AMENDABLE_FIELDS},
+    )
+    for field, proposed in AMENDABLE_FIELDS.items():
+        value = proposal.get(proposed)
+        if value not in (None, ""):
+            setattr(amended, field, value)
+    return amended

@@ -1,17 +1,19 @@
 """Review cycles: a board admin opens one for a framework version and the agencies in scope,
-and may add agencies to it, or take out one not yet reviewed, until it closes."""
+and may add agencies to it, take out one not yet reviewed, or change its self-assessment
+deadline and reply window, until it closes."""
 
 from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
 from policies.models import Agency
 
-from ..models import Framework, Review, ReviewCycle
+from ..models import Framework, Review, ReviewCycle, SelfAssessment
 from ..selectors_cycles import cycle_has_closed
 from .guards import TransitionRefused, audited_refusals
 
@@ -137,3 +139,88 @@ def cycle_agency_remove(*, cycle: ReviewCycle, agency: Agency, by, request=None)
             agency=agency,
             detail={"agency": agency.name},
         )
+
+
+class DeadlineRefused(TransitionRefused):
+    """A self-assessment deadline the cycle cannot have: the refusal is about that date."""
+
+
+def _refuse_bad_deadline(*, cycle: ReviewCycle, due_on: date | None, today: date) -> None:
+    if due_on is None:
+        started = cycle.self_assessments.exclude(state=SelfAssessment.State.NOT_STARTED)
+        if started.exists():
+            raise DeadlineRefused(
+                "Agencies have started their self-assessments, so the cycle must keep a deadline"
+            )
+        return
+    if not cycle.opens_on <= due_on <= cycle.closes_on:
+        raise DeadlineRefused(
+            "The self-assessment deadline must be within the cycle, between "
+            f"{cycle.opens_on:%-d %B %Y} and {cycle.closes_on:%-d %B %Y}"
+        )
+    # An earlier date in the past would close agencies' self-assessments without warning.
+    if due_on < today:
+        raise DeadlineRefused(
+            f"The self-assessment deadline must be today ({today:%-d %B %Y}) or later"
+        )
+
+
+@audited_refusals
+def cycle_settings_change(
+    *,
+    cycle: ReviewCycle,
+    by,
+    self_assessment_due_on: date | None,
+    reply_window_days: int | None,
+    today: date | None = None,
+    request=None,
+) -> bool:
+    """Change an open cycle's self-assessment deadline and reply window, from the values the
+    admin read (`cycle` as they saw it). A new reply window applies to reviews signed off from
+    now on: one already open for reply keeps the date it was given. False: nothing changed."""
+    today = today or timezone.localdate()
+    if not by.is_board_admin:
+        raise TransitionRefused("Only a board admin changes a review cycle.")
+    if cycle_has_closed(cycle):
+        raise TransitionRefused(
+            f"{cycle} closed on {cycle.closes_on:%-d %B %Y}, so it can no longer change"
+        )
+    before = {
+        "self_assessment_due_on": cycle.self_assessment_due_on,
+        "reply_window_days": cycle.reply_window_days,
+    }
+    after = {
+        "self_assessment_due_on": self_assessment_due_on,
+        "reply_window_days": reply_window_days,
+    }
+    if after == before:
+        return False
+    if self_assessment_due_on != cycle.self_assessment_due_on:
+        _refuse_bad_deadline(cycle=cycle, due_on=self_assessment_due_on, today=today)
+    if reply_window_days is not None and reply_window_days < 1:
+        raise TransitionRefused("Enter a reply window of 1 working day or more, or none")
+    with transaction.atomic():
+        # Only from the settings the admin read: another admin's change is not overwritten.
+        changed = ReviewCycle.objects.filter(pk=cycle.pk, **before).update(**after)
+        if not changed:
+            raise TransitionRefused(
+                "Another board admin changed this cycle's settings meanwhile. Check them, "
+                "then make your change again"
+            )
+        audit_record(
+            action=AuditEvent.Action.CYCLE_SETTINGS_CHANGED,
+            request=request,
+            actor=by,
+            obj=cycle,
+            detail={
+                name: {"from": _plain(before[name]), "to": _plain(after[name])}
+                for name in after
+                if after[name] != before[name]
+            },
+        )
+    cycle.refresh_from_db()
+    return True
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value

@@ -4,9 +4,10 @@ event. Whichever app triggers a move, the move is made here.
 
     assigned -> in progress -> submitted -> signed off ---------------------> outcome issued
                      ^             |             |                                 ^
-                     +-- returned -+             +-> in reply -> signed off -------+
-                                          (a cycle with a reply window: the agency replies,
-                                           then the findings are final)
+                     +-- returned -+             +-> in reply -> (reply closed) ---+
+                                          (a cycle with a reply window: the agency replies;
+                                           once the reply closes the findings are final and
+                                           the outcome is prepared)
     (a board admin may withdraw at any point)
 """
 
@@ -19,6 +20,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 
 from ..models import Reply, ReturnRound, Review, ReviewCycle, SignOff
+from ..selectors_replies import OUTCOME_DUE
 from ..signals import reply_window_opened, review_ready_for_outcome
 from .guards import TransitionRefused, audited_refusals, record_move, refuse_if_member
 from .reviews import claim_for_edit, review_problems
@@ -169,13 +171,20 @@ def _reply_window_open(*, review: Review, days: int, by, request) -> None:
 @audited_refusals
 def review_reply_close(*, review: Review, by=None, why: str, request=None) -> Review:
     """End the agency's reply: the findings as they now stand are final and the outcome is
-    prepared. `by` is none when the window's last day has passed."""
+    prepared. The review stays in reply, closed, until the outcome is issued. `by` is none when
+    the window's last day has passed."""
     with transaction.atomic():
-        moved = Review.objects.filter(pk=review.pk, state=State.IN_REPLY).update(
-            state=State.SIGNED_OFF, lock_version=F("lock_version") + 1, updated_at=timezone.now()
+        moved = Review.objects.filter(
+            pk=review.pk, state=State.IN_REPLY, reply_closed_at=None
+        ).update(
+            reply_closed_at=timezone.now(),
+            lock_version=F("lock_version") + 1,
+            updated_at=timezone.now(),
         )
         if not moved:
             current = Review.objects.get(pk=review.pk)
+            if current.state == State.IN_REPLY:
+                raise TransitionRefused("The agency's reply has already closed.")
             raise TransitionRefused(
                 f"This review is {current.get_state_display().lower()}, not open for a reply."
             )
@@ -199,13 +208,18 @@ def review_reply_close(*, review: Review, by=None, why: str, request=None) -> Re
 @audited_refusals
 def review_issue_outcome(*, review: Review, by=None, detail: dict, request=None) -> Review:
     """The signed outcome is stored: the review's outcome is issued. Called by the outcome's
-    renderer with what identifies the document in `detail`."""
+    renderer with what identifies the document in `detail`. Only from signed off, or from in
+    reply once the reply has closed."""
     with transaction.atomic():
-        moved = Review.objects.filter(pk=review.pk, state=State.SIGNED_OFF).update(
+        moved = Review.objects.filter(OUTCOME_DUE, pk=review.pk).update(
             state=State.OUTCOME_ISSUED, lock_version=F("lock_version") + 1
         )
         if not moved:
             current = Review.objects.get(pk=review.pk)
+            if current.state == State.IN_REPLY:
+                raise TransitionRefused(
+                    "The agency's reply is still open, so the outcome cannot be issued."
+                )
             raise TransitionRefused(
                 f"This review is {current.get_state_display().lower()}, so its outcome cannot "
                 "be issued."

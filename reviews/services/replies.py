@@ -2,7 +2,10 @@
 responds to a finding on factual accuracy; the reviewer answers (keep it, or amend it, with a
 reason); the moderator confirms an amendment, which changes the finding, or sends it back to
 the reviewer with a note. Once every reply is settled, or the window's last day has passed, the
-reply ends and the outcome is prepared.
+reply closes and the outcome is prepared.
+
+Each reply carries its own version, so replies to different findings never conflict; every
+change holds the review's row for its transaction, so the reply cannot close half-way through.
 
     replied (editable) -> kept ----------------------------> settled
                        -> amended -> confirmed (finding changed) -> settled
@@ -14,6 +17,7 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +27,11 @@ from audit.models import AuditEvent
 from policies.models import Membership
 
 from ..models import Finding, Reply, Review
+from ..models.reply import AMENDABLE_FIELDS, finding_as_amended
 from .guards import (
+    EditConflict,
     TransitionRefused,
     audited_refusals,
-    claim_version,
     record_move,
     refuse_if_member,
 )
@@ -34,7 +39,32 @@ from .lifecycle import review_reply_close
 
 State = Review.State
 Answer = Reply.Answer
-REPLY_STATES = (State.IN_REPLY,)
+
+
+class ReplyConflict(EditConflict):
+    """Someone changed this reply after this person read it."""
+
+    def __init__(self, *, code: str, by=None, at=None):
+        who = (by.get_full_name() or by.email) if by is not None else "Someone"
+        when = f" on {timezone.localtime(at):%-d %B %Y at %H:%M:%S}" if at else ""
+        self.reason = (
+            f"{who} changed the reply on finding {code}{when}, after you opened this page. "
+            "Your changes have not been saved; they are still on this page. Check the latest "
+            "version, then save again."
+        )
+        Exception.__init__(self, self.reason)
+
+
+def _hold_open(review: Review) -> None:
+    """Hold the review's row until the transaction ends, refusing if the reply has closed: a
+    close waits for this change, and a change after a close is refused."""
+    current = Review.objects.select_for_update().filter(pk=review.pk).first()
+    if current.state == State.IN_REPLY and current.reply_closed_at is not None:
+        raise TransitionRefused("The agency's reply has closed, so it cannot be changed.")
+    if current.state != State.IN_REPLY:
+        raise TransitionRefused(
+            f"This review is {current.get_state_display().lower()}, so it cannot be changed."
+        )
 
 
 def _finding_of(review: Review, finding_id: int) -> Finding:
@@ -46,7 +76,7 @@ def _finding_of(review: Review, finding_id: int) -> Finding:
 
 def _reply_of(review: Review, reply_id: int) -> Reply:
     reply = (
-        Reply.objects.select_related("finding__expectation")
+        Reply.objects.select_related("finding__expectation", "replied_by")
         .filter(pk=reply_id, finding__review_id=review.pk)
         .first()
     )
@@ -55,11 +85,18 @@ def _reply_of(review: Review, reply_id: int) -> Reply:
     return reply
 
 
+def _conflict(reply: Reply) -> ReplyConflict:
+    return ReplyConflict(
+        code=reply.finding.expectation.code, by=reply.replied_by, at=reply.replied_at
+    )
+
+
 @audited_refusals
 def reply_save(
     *, review: Review, finding_id: int, by, text: str, lock_version: int, request=None
 ) -> Reply:
-    """A member of the agency replies to a finding, or changes the reply until it is answered."""
+    """A member of the agency replies to a finding, or changes the reply until it is answered.
+    `lock_version` is the reply's as the page showed it: 0 where there was no reply yet."""
     if not Membership.objects.filter(user_id=by.pk, agency_id=review.agency_id).exists():
         raise TransitionRefused(f"Only a member of {review.agency} can reply to its findings.")
     if review.reply_closes_on and review.reply_closes_on < timezone.localdate():
@@ -71,16 +108,20 @@ def reply_save(
         raise TransitionRefused("Say what is not accurate in this finding")
     finding = _finding_of(review, finding_id)
     with transaction.atomic():
-        claim_version(review=review, by=by, lock_version=lock_version, states=REPLY_STATES)
-        reply = Reply.objects.filter(finding=finding).first()
-        if reply is None:
+        _hold_open(review)
+        reply = Reply.objects.select_related("replied_by").filter(finding=finding).first()
+        if reply is None and lock_version == 0:
             reply = Reply.objects.create(finding=finding, text=text, replied_by=by)
-        elif not Reply.objects.filter(pk=reply.pk, answer="", answered_at=None).update(
-            text=text, replied_by=by, replied_at=timezone.now()
-        ):
+        elif reply is None:
+            raise ReplyConflict(code=finding.expectation.code)
+        elif reply.answer:
             raise TransitionRefused(
                 "The reviewer has answered this reply, so it can no longer be changed."
             )
+        elif not Reply.objects.filter(pk=reply.pk, lock_version=lock_version).update(
+            text=text, replied_by=by, replied_at=timezone.now(), lock_version=F("lock_version") + 1
+        ):
+            raise _conflict(reply)
         record_move(
             AuditEvent.Action.REPLY_SAVED,
             review=review,
@@ -92,19 +133,14 @@ def reply_save(
     return reply
 
 
-def _amended(finding: Finding, *, rating: str, comment: str) -> Finding:
+def _amended(finding: Finding, **proposal) -> Finding:
     """The finding as it would read amended; refused if it would then break the review's rules."""
+    rating = proposal.get("proposed_rating")
     if rating and rating not in Finding.Rating.values:
         raise TransitionRefused("Choose a rating from the list")
-    changed = Finding(
-        expectation=finding.expectation,
-        **{f: getattr(finding, f) for f in ("evidence_quote", "evidence_page", "evidence_section")},
-        not_applicable_reason=finding.not_applicable_reason,
-        rating=rating or finding.rating,
-        comment=comment or finding.comment,
-    )
-    if (changed.rating, changed.comment) == (finding.rating, finding.comment):
-        raise TransitionRefused("Give the amended rating or comment")
+    changed = finding_as_amended(finding, **proposal)
+    if all(getattr(changed, f) == getattr(finding, f) for f in AMENDABLE_FIELDS):
+        raise TransitionRefused("Give the amended rating, comment or evidence")
     problems = changed.problems()
     if problems:
         raise TransitionRefused("The amended finding is incomplete: " + "; ".join(problems))
@@ -122,9 +158,13 @@ def reply_answer(
     lock_version: int,
     proposed_rating: str = "",
     proposed_comment: str = "",
+    proposed_evidence_quote: str = "",
+    proposed_evidence_page: int | None = None,
+    proposed_evidence_section: str = "",
     request=None,
 ) -> Reply:
-    """The reviewer keeps the finding or proposes an amendment, with the reason either way."""
+    """The reviewer keeps the finding or proposes an amendment, with the reason either way.
+    `lock_version` is the reply's as the page showed it."""
     if by.pk != review.reviewer_id:
         raise TransitionRefused("Only the review's reviewer answers the agency's replies.")
     refuse_if_member(review=review, by=by, role="review")
@@ -134,23 +174,32 @@ def reply_answer(
     if not reason:
         raise TransitionRefused("Give the reason for your answer")
     reply = _reply_of(review, reply_id)
-    proposed_comment = proposed_comment.strip()
+    proposal = {
+        "proposed_rating": proposed_rating,
+        "proposed_comment": proposed_comment.strip(),
+        "proposed_evidence_quote": proposed_evidence_quote.strip(),
+        "proposed_evidence_page": proposed_evidence_page,
+        "proposed_evidence_section": proposed_evidence_section.strip(),
+    }
     if answer == Answer.KEEP:
-        proposed_rating, proposed_comment = "", ""
+        proposal = {field: None if "page" in field else "" for field in proposal}
     else:
-        _amended(reply.finding, rating=proposed_rating, comment=proposed_comment)
+        _amended(reply.finding, **proposal)
     with transaction.atomic():
-        claim_version(review=review, by=by, lock_version=lock_version, states=REPLY_STATES)
-        answered = Reply.objects.filter(pk=reply.pk, answer="").update(
+        _hold_open(review)
+        answered = Reply.objects.filter(pk=reply.pk, answer="", lock_version=lock_version).update(
             answer=answer,
             answer_reason=reason,
-            proposed_rating=proposed_rating,
-            proposed_comment=proposed_comment,
             answered_by=by,
             answered_at=timezone.now(),
+            lock_version=F("lock_version") + 1,
+            **proposal,
         )
         if not answered:
-            raise TransitionRefused("This reply has already been answered.")
+            current = _reply_of(review, reply.pk)
+            if current.answer:
+                raise TransitionRefused("This reply has already been answered.")
+            raise _conflict(current)
         record_move(
             AuditEvent.Action.REPLY_ANSWERED,
             review=review,
@@ -160,8 +209,7 @@ def reply_answer(
                 "finding": reply.finding.expectation.code,
                 "answer": answer,
                 "reason": reason,
-                "proposed_rating": proposed_rating,
-                "proposed_comment": proposed_comment,
+                **proposal,
             },
         )
         _close_if_settled(review=review, by=by, request=request)
@@ -169,17 +217,21 @@ def reply_answer(
     return reply
 
 
-def _moderate_amendment(*, review: Review, reply_id: int, by, lock_version: int) -> Reply:
+def _decide(*, review: Review, reply_id: int, by, lock_version: int, **changes) -> Reply:
+    """Claim the reply's amendment for the moderator's decision, from the version they read."""
     if by.pk != review.moderator_id:
         raise TransitionRefused("Only the review's moderator confirms an amended finding.")
     refuse_if_member(review=review, by=by, role="moderate")
     reply = _reply_of(review, reply_id)
-    claim_version(review=review, by=by, lock_version=lock_version, states=REPLY_STATES)
+    _hold_open(review)
+    awaiting = Reply.objects.filter(pk=reply.pk, answer=Answer.AMEND, confirmed_at=None)
+    if not awaiting.filter(lock_version=lock_version).update(
+        lock_version=F("lock_version") + 1, **changes
+    ):
+        if not awaiting.exists():
+            raise TransitionRefused("This reply has no amendment waiting to be confirmed.")
+        raise ReplyConflict(code=reply.finding.expectation.code)
     return reply
-
-
-def _awaiting_confirmation(reply: Reply):
-    return Reply.objects.filter(pk=reply.pk, answer=Answer.AMEND, confirmed_at=None)
 
 
 @audited_refusals
@@ -188,15 +240,21 @@ def reply_amendment_confirm(
 ) -> Reply:
     """The moderator confirms the reviewer's amendment: the finding changes."""
     with transaction.atomic():
-        reply = _moderate_amendment(
-            review=review, reply_id=reply_id, by=by, lock_version=lock_version
+        reply = _decide(
+            review=review,
+            reply_id=reply_id,
+            by=by,
+            lock_version=lock_version,
+            confirmed_by=by,
+            confirmed_at=timezone.now(),
         )
-        if not _awaiting_confirmation(reply).update(confirmed_by=by, confirmed_at=timezone.now()):
-            raise TransitionRefused("This reply has no amendment waiting to be confirmed.")
         finding = reply.finding
-        changed = _amended(finding, rating=reply.proposed_rating, comment=reply.proposed_comment)
-        before = {"rating": finding.rating, "comment": finding.comment}
-        after = {"rating": changed.rating, "comment": changed.comment}
+        changed = _amended(
+            finding,
+            **{proposed: getattr(reply, proposed) for proposed in AMENDABLE_FIELDS.values()},
+        )
+        before = {field: getattr(finding, field) for field in AMENDABLE_FIELDS}
+        after = {field: getattr(changed, field) for field in AMENDABLE_FIELDS}
         Finding.objects.filter(pk=finding.pk).update(**after)
         record_move(
             AuditEvent.Action.REPLY_AMENDMENT_CONFIRMED,
@@ -214,17 +272,22 @@ def reply_amendment_confirm(
 def reply_amendment_reject(
     *, review: Review, reply_id: int, by, note: str, lock_version: int, request=None
 ) -> Reply:
-    """The moderator sends an amendment back to the reviewer, saying why, to answer again."""
+    """The moderator sends an amendment back to the reviewer, with a note, to answer again."""
     note = note.strip()
     if not note:
         raise TransitionRefused("Say why the amendment goes back to the reviewer")
     with transaction.atomic():
-        reply = _moderate_amendment(
-            review=review, reply_id=reply_id, by=by, lock_version=lock_version
-        )
         # The proposal and reason stay as the reviewer's starting point for a new answer.
-        if not _awaiting_confirmation(reply).update(answer="", answered_by=None, answered_at=None):
-            raise TransitionRefused("This reply has no amendment waiting to be confirmed.")
+        reply = _decide(
+            review=review,
+            reply_id=reply_id,
+            by=by,
+            lock_version=lock_version,
+            answer="",
+            answered_by=None,
+            answered_at=None,
+            moderator_note=note,
+        )
         record_move(
             AuditEvent.Action.REPLY_AMENDMENT_REJECTED,
             review=review,
@@ -248,7 +311,7 @@ def reply_windows_close_due(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     closed = 0
     due = Review.objects.select_related("agency").filter(
-        state=State.IN_REPLY, reply_closes_on__lt=today
+        state=State.IN_REPLY, reply_closed_at=None, reply_closes_on__lt=today
     )
     for review in due:
         try:
@@ -265,7 +328,7 @@ def reply_window_notify(*, review_id: int) -> int:
         review = (
             Review.objects.select_for_update(of=("self",))
             .select_related("agency", "cycle", "policy_version__document")
-            .filter(pk=review_id, state=State.IN_REPLY)
+            .filter(pk=review_id, state=State.IN_REPLY, reply_closed_at=None)
             .first()
         )
         if review is None:

@@ -3,6 +3,9 @@ policy. Each move checks who may make it, runs in a transaction, moves the row o
 state it expects (a guarded UPDATE) and writes an audit event.
 
     not started -> in progress -> submitted        (only until the cycle's deadline)
+
+Until it is submitted, a self-assessment follows the agency's current policy version: a newer
+version uploaded meanwhile becomes the one assessed, and the agency is asked to check its quotes.
 """
 
 import functools
@@ -14,9 +17,9 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from policies.models import Agency, Membership
+from policies.models import Agency, Membership, PolicyVersion
 
-from ..models import Finding, Review, ReviewCycle, SelfAssessment, SelfRating
+from ..models import Finding, ReviewCycle, SelfAssessment, SelfRating
 from ..selectors_cycles import current_policy_versions
 from .guards import TransitionRefused
 
@@ -114,17 +117,8 @@ def _refuse_unless_member(*, agency: Agency, by) -> None:
         raise TransitionRefused(f"Only members of {agency} assess its policy.")
 
 
-def _policy_version_for(*, cycle: ReviewCycle, agency: Agency):
-    """The version the board reviews: the review's, once assigned, else the current one."""
-    review = (
-        cycle.reviews.exclude(state=Review.State.WITHDRAWN)
-        .filter(agency=agency)
-        .select_related("policy_version")
-        .first()
-    )
-    if review is not None:
-        return review.policy_version
-    return current_policy_versions([agency.pk]).get(agency.pk)
+def _current_version(agency_id: int) -> PolicyVersion | None:
+    return current_policy_versions([agency_id]).get(agency_id)
 
 
 @audited_refusals
@@ -144,7 +138,7 @@ def self_assessment_open(*, cycle: ReviewCycle, agency: Agency, by, request=None
             assessment = SelfAssessment.objects.create(
                 cycle=cycle,
                 agency=agency,
-                policy_version=_policy_version_for(cycle=cycle, agency=agency),
+                policy_version=_current_version(agency.pk),
                 updated_by=by,
             )
             SelfRating.objects.bulk_create(
@@ -252,3 +246,40 @@ def self_assessment_submit(
         )
     assessment.refresh_from_db()
     return assessment
+
+
+def self_assessment_follow_policy(
+    *, assessment: SelfAssessment, by, request=None
+) -> PolicyVersion | None:
+    """Move a self-assessment not yet submitted to the agency's current policy version, where
+    a newer one is ready. Gives back the version it assessed before, or None if it stays.
+    Ratings are kept: the agency checks its quotes and pages against the new version."""
+    if assessment.state not in EDITABLE_STATES:
+        return None
+    current = _current_version(assessment.agency_id)
+    if current is None or current.pk == assessment.policy_version_id:
+        return None
+    previous = assessment.policy_version
+    with transaction.atomic():
+        moved = SelfAssessment.objects.filter(
+            pk=assessment.pk,
+            state__in=EDITABLE_STATES,
+            policy_version_id=assessment.policy_version_id,
+        ).update(policy_version=current)
+        if not moved:
+            # Submitted, or moved by another member's request, meanwhile.
+            assessment.refresh_from_db()
+            return None
+        _record(
+            AuditEvent.Action.SELF_ASSESSMENT_VERSION_CHANGED,
+            assessment=assessment,
+            by=by,
+            request=request,
+            detail={
+                "cycle": assessment.cycle.name,
+                "from": previous.version_label if previous else None,
+                "to": current.version_label,
+            },
+        )
+    assessment.policy_version = current
+    return previous

@@ -1,4 +1,4 @@
-"""Board admins: review cycles and their agencies, assigning reviews, reassigning and
+"""Board admins: review cycles, their agencies and settings, assigning reviews, reassigning and
 withdrawing them, and the list of every review."""
 
 from django.contrib import messages
@@ -14,9 +14,11 @@ from ..forms.cycles import (
     AssignForm,
     CycleAgenciesForm,
     CycleForm,
+    CycleSettingsForm,
     ReassignForm,
     ReviewFilterForm,
     WithdrawForm,
+    add_date_error,
 )
 from ..models import Review, ReviewCycle
 from ..selectors_cycles import (
@@ -27,7 +29,13 @@ from ..selectors_cycles import (
 )
 from ..services import TransitionRefused, review_assign_many, review_reassign, review_withdraw
 from ..services.assignment import FINAL_STATES
-from ..services.cycles import cycle_agencies_add, cycle_agency_remove, cycle_open
+from ..services.cycles import (
+    DeadlineRefused,
+    cycle_agencies_add,
+    cycle_agency_remove,
+    cycle_open,
+    cycle_settings_change,
+)
 
 MANAGE = "reviews.manage_cycles"
 
@@ -109,6 +117,38 @@ def cycle_agencies_new(request, pk: int):
     return render(
         request,
         "reviews/cycles/cycle_agencies_new.html",
+        {"cycle": cycle, "form": form, "closed": closed},
+        status=status,
+    )
+
+
+@permission_required(MANAGE)
+def cycle_settings(request, pk: int):
+    """Change an open cycle's self-assessment deadline and reply window."""
+    cycle = _cycle(pk)
+    closed = cycle_has_closed(cycle)
+    form = CycleSettingsForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and not closed and form.is_valid():
+        try:
+            changed = cycle_settings_change(
+                cycle=cycle,
+                by=request.user,
+                self_assessment_due_on=form.cleaned_data["self_assessment_due_on"],
+                reply_window_days=form.cleaned_data["reply_window_days"],
+                request=request,
+            )
+        except TransitionRefused as refusal:
+            if isinstance(refusal, DeadlineRefused):
+                add_date_error(form, "self_assessment_due_on", refusal.reason)
+            else:
+                form.add_error(None, refusal.reason)
+        else:
+            messages.success(request, f"{cycle.name} changed" if changed else "Nothing was changed")
+            return redirect(cycle.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reviews/cycles/cycle_settings.html",
         {"cycle": cycle, "form": form, "closed": closed},
         status=status,
     )

@@ -13,8 +13,8 @@ from policies.rules import member_agency_ids
 
 from .. import selectors
 from ..forms.replies import AmendmentDecisionForm, AnswerForm, ReplyForm
-from ..models import Review
-from ..selectors_replies import amendment_notes, reply_counts
+from ..models import Reply, Review
+from ..selectors_replies import reply_counts, reply_is_open
 from ..services import (
     EditConflict,
     TransitionRefused,
@@ -22,17 +22,19 @@ from ..services import (
     reply_amendment_reject,
     reply_answer,
     reply_save,
+    suggested_outcome,
 )
 
 State = Review.State
 
 
 def _lock_version(request) -> int:
-    """The version the page was read at; a missing or mangled one is never current."""
+    """The reply's version the page was read at (0: no reply yet); a missing or mangled one is
+    never current."""
     try:
         return int(request.POST.get("lock_version", ""))
     except ValueError:
-        return 0
+        return -1
 
 
 def _refuse(request, review: Review, reason: str):
@@ -51,7 +53,9 @@ def agency_reply_page(request, review: Review, *, sent: ReplyForm | None = None,
     review = selectors.review_with_history(review)
     findings = list(review.findings.all())
     # Past its last day, the window waits only for the hourly task to end the reply.
-    open_ = review.reply_closes_on is None or review.reply_closes_on >= timezone.localdate()
+    open_ = reply_is_open(review) and (
+        review.reply_closes_on is None or review.reply_closes_on >= timezone.localdate()
+    )
     forms = {}
     for finding in findings:
         reply = getattr(finding, "reply", None)
@@ -59,11 +63,12 @@ def agency_reply_page(request, review: Review, *, sent: ReplyForm | None = None,
             continue
         if sent is not None and sent.finding.pk == finding.pk:
             forms[finding.pk] = sent
-        else:
-            initial = {"text": reply.text} if reply is not None else None
+        elif reply is not None:
             forms[finding.pk] = ReplyForm(
-                finding=finding, lock_version=review.lock_version, initial=initial
+                finding=finding, lock_version=reply.lock_version, initial={"text": reply.text}
             )
+        else:
+            forms[finding.pk] = ReplyForm(finding=finding, lock_version=0)
     return render(
         request,
         "reviews/replies/agency.html",
@@ -100,10 +105,17 @@ def finding_reply(request, pk: int, finding_pk: int):
         )
     except (TransitionRefused, EditConflict) as refusal:
         review.refresh_from_db()
-        if review.state != State.IN_REPLY:
+        if not reply_is_open(review):
             # The reply has ended: the review's page no longer takes replies, and says why.
             messages.error(request, refusal.reason)
             return redirect("reviews:review", pk=review.pk)
+        if isinstance(refusal, EditConflict):
+            # Kept on the page, now from the version just read, so it can be saved again.
+            current = Reply.objects.filter(finding=finding).first()
+            form = ReplyForm(
+                request.POST, finding=finding, lock_version=current.lock_version if current else 0
+            )
+            form.is_valid()
         form.add_error(None, refusal.reason)
         status = 409 if isinstance(refusal, EditConflict) else 400
         return agency_reply_page(request, review, sent=form, status=status)
@@ -126,32 +138,49 @@ def _awaits_moderator(reply) -> bool:
     return reply.answer == reply.Answer.AMEND and reply.confirmed_at is None
 
 
+def _outcome_if_confirmed(review: Review, reply) -> str:
+    """The overall outcome the ratings would suggest with this amendment confirmed, where that
+    is a change from what they suggest now and not the review's overall outcome; else empty.
+    Confirming never changes the overall outcome: the moderator is told, not overruled."""
+    findings = list(review.findings.all())
+    now = suggested_outcome(f.rating for f in findings)
+    after = suggested_outcome(
+        (reply.proposed_rating or f.rating) if f.pk == reply.finding_id else f.rating
+        for f in findings
+    )
+    if after in (now, review.overall_outcome):
+        return ""
+    return Review.Outcome(after).label
+
+
+def _board_form(review: Review, reply, user):
+    if not reply_is_open(review):
+        return None
+    if user.pk == review.reviewer_id and not reply.answer:
+        return AnswerForm(reply=reply, lock_version=reply.lock_version)
+    if user.pk == review.moderator_id and _awaits_moderator(reply):
+        return AmendmentDecisionForm(reply=reply, lock_version=reply.lock_version)
+    return None
+
+
 def _replies_page(request, review: Review, *, sent=None, status: int = 200):
     review = selectors.review_with_history(review)
-    user = request.user
-    open_ = review.state == State.IN_REPLY
-    notes = amendment_notes(review)
     rows = []
     for finding in review.findings.all():
         reply = getattr(finding, "reply", None)
         if reply is None:
             continue
-        form = None
-        if open_ and user.pk == review.reviewer_id and not reply.answer:
-            form = AnswerForm(reply=reply, lock_version=review.lock_version)
-        elif open_ and user.pk == review.moderator_id and _awaits_moderator(reply):
-            form = AmendmentDecisionForm(reply=reply, lock_version=review.lock_version)
+        form = _board_form(review, reply, request.user)
         if sent is not None and sent.reply.pk == reply.pk:
             form = sent
+        deciding = isinstance(form, AmendmentDecisionForm)
         rows.append(
             {
                 "finding": finding,
                 "reply": reply,
                 "form": form,
-                "action": "reviews:reply_decide"
-                if isinstance(form, AmendmentDecisionForm)
-                else "reviews:reply_answer",
-                "notes": notes.get(finding.expectation.code, []),
+                "action": "reviews:reply_decide" if deciding else "reviews:reply_answer",
+                "outcome_if_confirmed": _outcome_if_confirmed(review, reply) if deciding else "",
             }
         )
     return render(
@@ -162,8 +191,22 @@ def _replies_page(request, review: Review, *, sent=None, status: int = 200):
             "rows": rows,
             "sent": sent,
             "counts": reply_counts(review),
+            "open": reply_is_open(review),
         },
         status=status,
+    )
+
+
+def _refused(request, review: Review, form, refusal):
+    """The board's form shown back with the refusal; after a conflict, from the reply's version
+    just read, so the person can check it and save again."""
+    if isinstance(refusal, EditConflict):
+        reply = Reply.objects.select_related("finding__expectation").get(pk=form.reply.pk)
+        form = type(form)(request.POST, reply=reply, lock_version=reply.lock_version)
+        form.is_valid()
+    form.add_error(None, refusal.reason)
+    return _replies_page(
+        request, review, sent=form, status=409 if isinstance(refusal, EditConflict) else 400
     )
 
 
@@ -201,8 +244,7 @@ def reply_answer_view(request, pk: int, reply_pk: int):
             **form.cleaned_data,
         )
     except (TransitionRefused, EditConflict) as refusal:
-        form.add_error(None, refusal.reason)
-        return _replies_page(request, review, sent=form, status=400)
+        return _refused(request, review, form, refusal)
     messages.success(request, f"Your answer on finding {reply.finding.expectation.code} is saved.")
     return redirect("reviews:replies", pk=review.pk)
 
@@ -232,7 +274,6 @@ def reply_decide(request, pk: int, reply_pk: int):
             reply_amendment_reject(note=form.cleaned_data["note"], **common)
             message = f"You sent the amendment back to {review.reviewer}."
     except (TransitionRefused, EditConflict) as refusal:
-        form.add_error(None, refusal.reason)
-        return _replies_page(request, review, sent=form, status=400)
+        return _refused(request, review, form, refusal)
     messages.success(request, message)
     return redirect("reviews:replies", pk=review.pk)

@@ -20,6 +20,7 @@ from ..selectors_self_assessments import (
     self_assessment_get_for_user,
     self_assessment_ratings,
     self_assessment_to_edit,
+    self_assessment_version_change,
     self_assessments_for_user,
     step_ratings,
 )
@@ -28,8 +29,8 @@ from ..services.self_assessments import (
     EDITABLE_STATES,
     SelfAssessmentConflict,
     is_open,
+    self_assessment_follow_policy,
     self_assessment_open,
-    self_assessment_problems,
     self_assessment_save,
     self_assessment_submit,
     self_rating_problems,
@@ -115,17 +116,24 @@ def _editable(request, assessment: SelfAssessment) -> bool:
     )
 
 
+def _follow_policy(request, assessment: SelfAssessment) -> dict | None:
+    """For the agency while it may still change it: the self-assessment moved to a newer
+    policy version, if ever, so the page can ask it to check its quotes."""
+    self_assessment_follow_policy(assessment=assessment, by=request.user, request=request)
+    return self_assessment_version_change(assessment)
+
+
 @login_required
 def self_assessment_overview(request, pk: int):
     assessment = self_assessment_get_for_user(request, pk)
-    ratings = self_assessment_ratings(assessment)
     context = {
         "assessment": assessment,
         "is_member": assessment.agency_id in member_agency_ids(request.user),
         "closed": not is_open(assessment),
     }
     if _editable(request, assessment):
-        sections = _sections(ratings)
+        context["version_change"] = _follow_policy(request, assessment)
+        sections = _sections(self_assessment_ratings(assessment))
         return render(
             request,
             "reviews/self_assessment/task_list.html",
@@ -136,7 +144,11 @@ def self_assessment_overview(request, pk: int):
                 "ready_to_check": not any(s["problems"] for s in sections),
             },
         )
-    return render(request, "reviews/self_assessment/detail.html", {**context, "ratings": ratings})
+    return render(
+        request,
+        "reviews/self_assessment/detail.html",
+        {**context, "ratings": self_assessment_ratings(assessment)},
+    )
 
 
 def _step_ratings(assessment: SelfAssessment, number: int):
@@ -164,6 +176,7 @@ def self_assessment_section(request, pk: int, number: int):
     assessment = self_assessment_to_edit(request, pk)
     if not _editable(request, assessment):
         return _closed_redirect(request, assessment)
+    _follow_policy(request, assessment)
     version = assessment.policy_version
     formset = SelfRatingFormSet(
         request.POST if request.method == "POST" else None,
@@ -216,6 +229,7 @@ def _render_section(request, assessment, formset, *, number: int, conflict=None,
         "errors": error_links(formset.forms),
         "conflict": conflict,
         "pane_seconds": POLICY_PANE_SECONDS,
+        "version_change": self_assessment_version_change(assessment),
     }
     if version is not None:
         context["suggestions"] = step_suggestions(
@@ -232,11 +246,28 @@ def _render_section(request, assessment, formset, *, number: int, conflict=None,
     return render(request, "reviews/self_assessment/section.html", context, status=status)
 
 
+def _problem_links(assessment: SelfAssessment, ratings) -> list[tuple[str, str]]:
+    """(link, message) for what stops the submission: each to its field on its step, as the
+    step's own error summary links them."""
+    links = []
+    position: dict[int, int] = {}
+    for rating in ratings:
+        number = rating.expectation.section.number
+        index = position[number] = position.get(number, -1) + 1
+        step = reverse("reviews:self_assessment_section", args=[assessment.pk, number])
+        for field, message in self_rating_problems(rating):
+            # A group of radios is reached by its first item, as crispy-forms-gds numbers them.
+            anchor = f"id_{RATINGS_PREFIX}-{index}-{field}{'_1' if field == 'rating' else ''}"
+            links.append((f"{step}#{anchor}", message))
+    return links
+
+
 @login_required
 def self_assessment_check(request, pk: int):
     assessment = self_assessment_to_edit(request, pk)
     if not _editable(request, assessment):
         return _closed_redirect(request, assessment)
+    version_change = _follow_policy(request, assessment)
     status, refusal_reason = 200, None
     if request.method == "POST":
         try:
@@ -255,14 +286,16 @@ def self_assessment_check(request, pk: int):
                 request, f"Your self-assessment for {assessment.cycle.name} is submitted."
             )
             return redirect("reviews:self_assessment", pk=assessment.pk)
+    ratings = self_assessment_ratings(assessment)
     return render(
         request,
         "reviews/self_assessment/check.html",
         {
             "assessment": assessment,
-            "ratings": self_assessment_ratings(assessment),
-            "problems": self_assessment_problems(assessment),
+            "ratings": ratings,
+            "problems": _problem_links(assessment, ratings),
             "refusal": refusal_reason,
+            "version_change": version_change,
         },
         status=status,
     )

@@ -68,13 +68,20 @@ def test_the_agency_replies_the_reviewer_amends_the_moderator_confirms(page, in_
     page.goto("/reviews/")
     page.get_by_role("link", name="The agency’s replies").click()
     expect(page.get_by_text("the moderator has still to confirm it")).to_be_visible()
+    # Every finding would then be met: the moderator is told the overall outcome no longer fits.
+    expect(page.get_by_text("the ratings suggest “Meets expectations” overall")).to_be_visible()
     check_page(page)
     page.get_by_label("Confirm the amendment: the finding changes").check()
     page.get_by_role("button", name="Save your decision on 1.2").click()
     expect(page.get_by_text("You confirmed the amendment; the finding is changed.")).to_be_visible()
     check_page(page)
 
+    expect(page.get_by_text("Reply closed, outcome being prepared")).to_be_visible()
+
     page.goto(f"/reviews/{review.pk}/")
+    expect(
+        page.get_by_text("The findings are final and the outcome is being prepared.")
+    ).to_be_visible()
     expect(page.get_by_text("Preparing the outcome")).to_be_visible()
     expect(page.get_by_text("and the moderator confirmed it").first).to_be_visible()
     check_page(page)

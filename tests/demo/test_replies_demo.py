@@ -52,6 +52,7 @@ def test_the_outcome_carries_the_reply_and_the_answer_in_its_annex(replied):
             "answer_reason": KEPT_REASON,
             "amended_rating_label": "",
             "amended_comment": "",
+            "amended_evidence": "",
         }
     ]
 

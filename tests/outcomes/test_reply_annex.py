@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 
 from audit.models import AuditEvent
 from outcomes.models import Outcome
-from outcomes.services import outcome_render
+from outcomes.services import outcome_render, outcome_retry
 from reviews.models import Finding, Reply, Review
 from reviews.services import (
     reply_amendment_confirm,
@@ -37,7 +37,7 @@ def replied(northgate, alice, rita, mo, charlie):
             finding_id=finding(review, code).pk,
             by=alice,
             text=text,
-            lock_version=fresh(review).lock_version,
+            lock_version=0,
         )
     kept, amended = (
         Reply.objects.get(finding__review=review, finding__expectation__code=code)
@@ -51,10 +51,11 @@ def replied(northgate, alice, rita, mo, charlie):
         reason="Page 4 does cover contact outside school.",
         proposed_rating=Finding.Rating.MET,
         proposed_comment="Covered on page 4.",
-        lock_version=fresh(review).lock_version,
+        lock_version=amended.lock_version,
     )
+    amended.refresh_from_db()
     reply_amendment_confirm(
-        review=review, reply_id=amended.pk, by=mo, lock_version=fresh(review).lock_version
+        review=review, reply_id=amended.pk, by=mo, lock_version=amended.lock_version
     )
     reply_answer(
         review=review,
@@ -62,7 +63,7 @@ def replied(northgate, alice, rita, mo, charlie):
         by=rita,
         answer=Reply.Answer.KEEP,
         reason=KEPT_REASON,
-        lock_version=fresh(review).lock_version,
+        lock_version=kept.lock_version,
     )
     return fresh(review)
 
@@ -119,7 +120,7 @@ def test_an_outcome_is_issued_once_the_window_closes_unanswered(
         finding_id=finding(review, "1.1").pk,
         by=alice,
         text="Section 2 covers this.",
-        lock_version=fresh(review).lock_version,
+        lock_version=0,
     )
     reply_windows_close_due(today=fresh(review).reply_closes_on + datetime.timedelta(days=1))
 
@@ -127,3 +128,67 @@ def test_an_outcome_is_issued_once_the_window_closes_unanswered(
 
     assert fresh(review).state == Review.State.OUTCOME_ISSUED
     assert "Answer: Not answered before the reply ended" in rendered_text(outcome)
+
+
+def test_an_outcome_lost_before_it_was_stored_is_prepared_again_after_the_reply_closed(replied):
+    Outcome.objects.filter(review=replied).delete()
+
+    outcome = outcome_render(review_id=replied.pk)
+
+    assert outcome.is_ready
+    assert fresh(replied).state == Review.State.OUTCOME_ISSUED
+
+
+def test_a_failed_outcome_after_the_reply_closed_is_prepared_again_by_a_board_admin(
+    replied, charlie
+):
+    Outcome.objects.filter(review=replied).update(
+        status=Outcome.Status.FAILED, last_error="The renderer stopped."
+    )
+
+    outcome_retry(review=replied, by=charlie)
+    outcome = outcome_render(review_id=replied.pk)
+
+    assert outcome.is_ready
+    assert fresh(replied).state == Review.State.OUTCOME_ISSUED
+
+
+def test_no_outcome_is_rendered_while_the_reply_is_still_open(northgate, rita, mo, charlie):
+    review = review_in_reply(agency=northgate, reviewer=rita, moderator=mo, admin=charlie)
+
+    assert outcome_render(review_id=review.pk) is None
+    assert not Outcome.objects.filter(review=review).exists()
+    assert fresh(review).state == Review.State.IN_REPLY
+
+
+def test_the_annex_prints_the_evidence_a_confirmed_amendment_added(
+    northgate, alice, rita, mo, charlie
+):
+    review = review_in_reply(agency=northgate, reviewer=rita, moderator=mo, admin=charlie)
+    review.findings.filter(expectation__code="1.3").update(
+        rating=Finding.Rating.NOT_MET, comment="Nothing on online contact.", evidence_quote=""
+    )
+    reply = reply_save(
+        review=review,
+        finding_id=finding(review, "1.3").pk,
+        by=alice,
+        text="Page 7.",
+        lock_version=0,
+    )
+    reply = reply_answer(
+        review=review,
+        reply_id=reply.pk,
+        by=rita,
+        answer=Reply.Answer.AMEND,
+        reason="Page 7 covers it.",
+        proposed_rating=Finding.Rating.PARTIALLY_MET,
+        proposed_evidence_quote="Staff use school accounts only.",
+        proposed_evidence_section="Online contact",
+        lock_version=reply.lock_version,
+    )
+    reply_amendment_confirm(
+        review=review, reply_id=reply.pk, by=mo, lock_version=reply.lock_version
+    )
+
+    annex = rendered_text(Outcome.objects.get(review=review))
+    assert "Amended evidence: “Staff use school accounts only.” (section “Online contact”)" in annex

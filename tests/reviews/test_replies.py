@@ -1,6 +1,6 @@
 """The agency's right of reply at the service level: the window opens at sign-off, the agency
 replies, the reviewer answers, the moderator confirms or sends back, and the reply ends when every
-reply is settled or the window's last day has passed."""
+reply is settled or the window's last day has passed, and the outcome is then prepared."""
 
 import datetime
 
@@ -19,6 +19,7 @@ from reviews.services import (
     reply_answer,
     reply_save,
     reply_windows_close_due,
+    review_issue_outcome,
 )
 from reviews.services.lifecycle import working_days_after
 from reviews.services.replies import reply_window_notify
@@ -49,13 +50,19 @@ def events(review, action):
     return AuditEvent.objects.filter(action=action, object_id=str(review.pk))
 
 
+def version_of(review, code) -> int:
+    """The reply's version as a page would show it now: 0 where there is no reply yet."""
+    reply = Reply.objects.filter(finding=finding(review, code)).first()
+    return reply.lock_version if reply else 0
+
+
 def reply_to(review, code, *, by, text=REPLY) -> Reply:
     return reply_save(
         review=review,
         finding_id=finding(review, code).pk,
         by=by,
         text=text,
-        lock_version=fresh(review).lock_version,
+        lock_version=version_of(review, code),
     )
 
 
@@ -66,9 +73,18 @@ def answer(review, reply, *, by, kind, reason="The policy says so on page 4.", *
         by=by,
         answer=kind,
         reason=reason,
-        lock_version=fresh(review).lock_version,
+        lock_version=Reply.objects.get(pk=reply.pk).lock_version,
         **proposed,
     )
+
+
+def assert_reply_closed(review) -> Review:
+    """The reply has ended: still in reply, closed, with the outcome being prepared."""
+    review = fresh(review)
+    assert review.state == State.IN_REPLY
+    assert review.reply_closed_at is not None
+    assert Outcome.objects.filter(review=review).exists()
+    return review
 
 
 def amend(review, reply, *, by):
@@ -179,21 +195,77 @@ def test_an_empty_reply_is_refused(in_reply, alice):
         reply_to(in_reply, "1.2", by=alice, text="   ")
 
 
-def test_a_reply_from_a_page_read_before_another_save_is_a_conflict(in_reply, alice, northgate):
+def test_two_members_replying_to_different_findings_at_once_both_succeed(
+    in_reply, alice, northgate
+):
     nell = UserFactory(email="nell@northgate.test", full_name="Nell North", agency=northgate)
-    read_at = fresh(in_reply).lock_version
-    reply_to(in_reply, "1.1", by=nell)
+    nell_read, alice_read = version_of(in_reply, "1.1"), version_of(in_reply, "1.2")
+    for who, code, read_at in ((nell, "1.1", nell_read), (alice, "1.2", alice_read)):
+        reply_save(
+            review=in_reply,
+            finding_id=finding(in_reply, code).pk,
+            by=who,
+            text=f"Our policy covers {code}.",
+            lock_version=read_at,
+        )
+    replies = Reply.objects.order_by("finding__expectation__order")
+    assert [(r.finding.expectation.code, r.replied_by) for r in replies] == [
+        ("1.1", nell),
+        ("1.2", alice),
+    ]
+    assert not events(in_reply, AuditEvent.Action.EDIT_CONFLICT).exists()
+
+
+def test_the_same_reply_changed_from_a_stale_page_is_a_conflict(in_reply, alice, northgate):
+    nell = UserFactory(email="nell@northgate.test", full_name="Nell North", agency=northgate)
+    reply_to(in_reply, "1.2", by=alice)
+    read_at = version_of(in_reply, "1.2")
+    reply_to(in_reply, "1.2", by=nell, text="Nell's version.")
     with pytest.raises(EditConflict) as conflict:
         reply_save(
             review=in_reply,
             finding_id=finding(in_reply, "1.2").pk,
             by=alice,
-            text=REPLY,
+            text="Alice's second version.",
             lock_version=read_at,
         )
-    assert conflict.value.reason.startswith("Nell North saved this review on ")
-    assert not Reply.objects.filter(finding__expectation__code="1.2").exists()
+    assert conflict.value.reason.startswith("Nell North changed the reply on finding 1.2 on ")
+    assert Reply.objects.get().text == "Nell's version."
     assert events(in_reply, AuditEvent.Action.EDIT_CONFLICT).get().actor == alice
+
+
+def test_a_first_reply_from_a_page_read_before_another_members_first_reply_is_a_conflict(
+    in_reply, alice, northgate
+):
+    nell = UserFactory(email="nell@northgate.test", full_name="Nell North", agency=northgate)
+    reply_to(in_reply, "1.2", by=nell, text="Nell's reply.")
+    with pytest.raises(EditConflict):
+        reply_save(
+            review=in_reply,
+            finding_id=finding(in_reply, "1.2").pk,
+            by=alice,
+            text=REPLY,
+            lock_version=0,
+        )
+    assert Reply.objects.get().text == "Nell's reply."
+
+
+def test_an_answer_from_a_page_read_before_the_agency_changed_its_reply_is_a_conflict(
+    in_reply, alice, rita
+):
+    reply = reply_to(in_reply, "1.2", by=alice)
+    read_at = reply.lock_version
+    reply_to(in_reply, "1.2", by=alice, text="Page 4, section 4.2.")
+    with pytest.raises(EditConflict):
+        reply_answer(
+            review=in_reply,
+            reply_id=reply.pk,
+            by=rita,
+            answer=Reply.Answer.KEEP,
+            reason="It is about staff.",
+            lock_version=read_at,
+        )
+    assert Reply.objects.get().answer == ""
 
 
 # The reviewer answers
@@ -203,8 +275,7 @@ def test_keeping_the_only_reply_ends_the_reply_and_prepares_the_outcome(in_reply
     reply = reply_to(in_reply, "1.2", by=alice)
     answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP, reason="4.2 is about staff only.")
 
-    review = fresh(in_reply)
-    assert review.state == State.SIGNED_OFF
+    review = assert_reply_closed(in_reply)
     assert Reply.objects.get().answer_reason == "4.2 is about staff only."
     closed = events(review, AuditEvent.Action.REPLY_WINDOW_CLOSED).get()
     assert closed.detail == {"why": "every reply settled", "replies": 1, "settled": 1}
@@ -218,6 +289,7 @@ def test_keeping_the_only_reply_ends_the_reply_and_prepares_the_outcome(in_reply
             "answer_reason": "4.2 is about staff only.",
             "amended_rating_label": "",
             "amended_comment": "",
+            "amended_evidence": "",
         }
     ]
 
@@ -259,16 +331,16 @@ def test_a_confirmed_amendment_changes_the_finding_and_ends_the_reply(in_reply, 
     assert finding(in_reply, "1.2").rating == Rating.PARTIALLY_MET
 
     reply_amendment_confirm(
-        review=in_reply, reply_id=reply.pk, by=mo, lock_version=fresh(in_reply).lock_version
+        review=in_reply, reply_id=reply.pk, by=mo, lock_version=reply.lock_version
     )
 
     gap = finding(in_reply, "1.2")
     assert (gap.rating, gap.comment) == (Rating.MET, "Section 4.2 covers contact outside school.")
     confirmed = events(in_reply, AuditEvent.Action.REPLY_AMENDMENT_CONFIRMED).get()
-    assert confirmed.detail["before"] == {"rating": "partially_met", "comment": GAP_COMMENT}
+    before = confirmed.detail["before"]
+    assert (before["rating"], before["comment"]) == ("partially_met", GAP_COMMENT)
     assert confirmed.detail["after"]["rating"] == "met"
-    review = fresh(in_reply)
-    assert review.state == State.SIGNED_OFF
+    review = assert_reply_closed(in_reply)
     content = Outcome.objects.get(review=review).content
     assert content["replies"][0]["outcome"] == "The finding was amended"
     assert content["replies"][0]["amended_rating_label"] == "Met"
@@ -284,16 +356,17 @@ def test_an_amendment_sent_back_returns_to_the_reviewer_with_the_note(in_reply, 
         reply_id=reply.pk,
         by=mo,
         note="Messaging apps are covered in section 6.",
-        lock_version=fresh(in_reply).lock_version,
+        lock_version=reply.lock_version,
     )
 
     reply.refresh_from_db()
     assert (reply.answer, reply.answered_at, reply.proposed_rating) == ("", None, "met")
+    assert reply.moderator_note == "Messaging apps are covered in section 6."
     assert finding(in_reply, "1.2").rating == Rating.PARTIALLY_MET
     rejected = events(in_reply, AuditEvent.Action.REPLY_AMENDMENT_REJECTED).get()
     assert rejected.detail == {"finding": "1.2", "note": "Messaging apps are covered in section 6."}
     answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP, reason="Section 6 covers it.")
-    assert fresh(in_reply).state == State.SIGNED_OFF
+    assert_reply_closed(in_reply)
 
 
 def test_sending_back_needs_a_note(in_reply, alice, rita, mo):
@@ -310,7 +383,7 @@ def test_only_the_moderator_confirms(in_reply, alice, rita, charlie):
                 review=in_reply,
                 reply_id=reply.pk,
                 by=person,
-                lock_version=fresh(in_reply).lock_version,
+                lock_version=reply.lock_version,
             )
     assert finding(in_reply, "1.2").rating == Rating.PARTIALLY_MET
 
@@ -329,8 +402,7 @@ def test_the_window_closes_after_its_last_day_once_however_often_it_runs(in_repl
     assert reply_windows_close_due(today=day_after) == 1
     assert reply_windows_close_due(today=day_after) == 0
 
-    review = fresh(in_reply)
-    assert review.state == State.SIGNED_OFF
+    review = assert_reply_closed(in_reply)
     closed = events(review, AuditEvent.Action.REPLY_WINDOW_CLOSED).get()
     assert closed.actor is None
     assert closed.detail == {"why": "the reply window closed", "replies": 1, "settled": 0}
@@ -359,5 +431,111 @@ def test_the_beat_task_ends_replies_past_their_last_day(in_reply):
     )
     assert reply_windows_close() == 1
     assert reply_windows_close() == 0
-    assert fresh(in_reply).state == State.SIGNED_OFF
-    assert Outcome.objects.filter(review=in_reply).exists()
+    assert_reply_closed(in_reply)
+
+
+# Once the reply has closed
+
+
+def test_nothing_changes_once_the_reply_has_closed(in_reply, alice, rita):
+    reply = reply_to(in_reply, "1.2", by=alice)
+    answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP)
+    assert_reply_closed(in_reply)
+
+    with pytest.raises(TransitionRefused) as refused:
+        reply_to(in_reply, "1.1", by=alice)
+    assert refused.value.reason == "The agency's reply has closed, so it cannot be changed."
+    assert Reply.objects.count() == 1
+
+
+def test_the_outcome_is_issued_from_in_reply_only_once_the_reply_has_closed(in_reply, alice, rita):
+    with pytest.raises(TransitionRefused) as refused:
+        review_issue_outcome(review=in_reply, by=None, detail={})
+    assert refused.value.reason == (
+        "The agency's reply is still open, so the outcome cannot be issued."
+    )
+    reply = reply_to(in_reply, "1.2", by=alice)
+    answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP)
+
+    review_issue_outcome(review=in_reply, by=None, detail={"reference": in_reply.reference})
+
+    assert fresh(in_reply).state == State.OUTCOME_ISSUED
+
+
+# Amending a Not met finding with evidence
+
+
+@pytest.fixture
+def not_met(in_reply):
+    """1.3 rated Not met, with no evidence."""
+    in_reply.findings.filter(expectation__code="1.3").update(
+        rating=Rating.NOT_MET,
+        comment="Nothing on online contact.",
+        evidence_quote="",
+        evidence_page=None,
+        evidence_section="",
+    )
+    return in_reply
+
+
+EVIDENCE = {
+    "proposed_rating": Rating.MET,
+    "proposed_evidence_quote": "Staff never contact pupils through personal accounts.",
+    "proposed_evidence_page": 7,
+}
+
+
+def test_a_not_met_finding_is_amended_to_met_with_its_evidence_on_confirmation(
+    not_met, alice, rita, mo
+):
+    reply = reply_to(not_met, "1.3", by=alice)
+    reply = answer(not_met, reply, by=rita, kind=Reply.Answer.AMEND, **EVIDENCE)
+    assert finding(not_met, "1.3").rating == Rating.NOT_MET
+
+    reply_amendment_confirm(
+        review=not_met, reply_id=reply.pk, by=mo, lock_version=reply.lock_version
+    )
+
+    amended = finding(not_met, "1.3")
+    assert (amended.rating, amended.evidence_quote, amended.evidence_page) == (
+        Rating.MET,
+        "Staff never contact pupils through personal accounts.",
+        7,
+    )
+    after = events(not_met, AuditEvent.Action.REPLY_AMENDMENT_CONFIRMED).get().detail["after"]
+    assert after["evidence_page"] == 7
+    annex = Outcome.objects.get(review=not_met).content["replies"][0]
+    assert annex["amended_evidence"] == (
+        "“Staff never contact pupils through personal accounts.” (page 7)"
+    )
+
+
+def test_amending_a_not_met_finding_to_met_without_evidence_is_refused(not_met, alice, rita):
+    reply = reply_to(not_met, "1.3", by=alice)
+    with pytest.raises(TransitionRefused) as refused:
+        answer(not_met, reply, by=rita, kind=Reply.Answer.AMEND, proposed_rating=Rating.MET)
+    assert refused.value.reason == (
+        "The amended finding is incomplete: Quote the policy's evidence for 1.3; Give the page "
+        "or section of the evidence for 1.3"
+    )
+    assert Reply.objects.get().answer == ""
+
+
+# Two people deciding at once
+
+
+def test_a_moderators_decision_from_a_stale_page_is_a_conflict(in_reply, alice, rita, mo):
+    reply = amend(in_reply, reply_to(in_reply, "1.2", by=alice), by=rita)
+    reply_amendment_reject(
+        review=in_reply,
+        reply_id=reply.pk,
+        by=mo,
+        note="Look at section 6.",
+        lock_version=reply.lock_version,
+    )
+    reply = amend(in_reply, reply, by=rita)
+    with pytest.raises(EditConflict):
+        reply_amendment_confirm(
+            review=in_reply, reply_id=reply.pk, by=mo, lock_version=reply.lock_version - 1
+        )
+    assert finding(in_reply, "1.2").rating == Rating.PARTIALLY_MET

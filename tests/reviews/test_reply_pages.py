@@ -2,6 +2,7 @@
 reviewer answers and the moderator decides on the replies page, board admins read it."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -25,12 +26,18 @@ def client_for(user) -> Client:
 
 
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 @pytest.fixture
 def in_reply(northgate, alice, rita, mo, charlie):
     return review_in_reply(agency=northgate, reviewer=rita, moderator=mo, admin=charlie)
+
+
+def version_of(review, code) -> int:
+    """The reply's version as the page shows it now: 0 where there is no reply yet."""
+    reply = Reply.objects.filter(finding=finding(review, code)).first()
+    return reply.lock_version if reply else 0
 
 
 def post_reply(client, review, code, text=REPLY, lock_version=None):
@@ -39,9 +46,13 @@ def post_reply(client, review, code, text=REPLY, lock_version=None):
         f"/reviews/{review.pk}/findings/{gap.pk}/reply/",
         {
             f"finding-{gap.pk}-text": text,
-            "lock_version": fresh(review).lock_version if lock_version is None else lock_version,
+            "lock_version": version_of(review, code) if lock_version is None else lock_version,
         },
     )
+
+
+def current(reply) -> int:
+    return Reply.objects.get(pk=reply.pk).lock_version
 
 
 @pytest.fixture
@@ -88,15 +99,25 @@ def test_an_empty_reply_is_shown_back_with_the_error(in_reply, alice):
     assert not Reply.objects.exists()
 
 
-def test_a_reply_from_a_stale_page_is_refused_and_kept_on_the_page(in_reply, alice):
-    stale = fresh(in_reply).lock_version
-    post_reply(client_for(alice), in_reply, "1.1")
+def test_replies_to_different_findings_from_pages_read_at_once_are_both_saved(in_reply, alice):
+    assert post_reply(client_for(alice), in_reply, "1.1", lock_version=0).status_code == 302
+    assert post_reply(client_for(alice), in_reply, "1.2", lock_version=0).status_code == 302
+    assert Reply.objects.count() == 2
+
+
+def test_a_reply_changed_from_a_stale_page_is_refused_and_kept_on_the_page(in_reply, alice):
+    post_reply(client_for(alice), in_reply, "1.2", text="First version.")
+    stale = version_of(in_reply, "1.2")
+    post_reply(client_for(alice), in_reply, "1.2", text="Second version.")
     response = post_reply(client_for(alice), in_reply, "1.2", lock_version=stale)
     assert response.status_code == 409
     page = text_of(response)
-    assert "Alice Archer saved this review on" in page
+    assert "Alice Archer changed the reply on finding 1.2 on" in page
     assert REPLY in page
-    assert not Reply.objects.filter(finding__expectation__code="1.2").exists()
+    assert Reply.objects.get().text == "Second version."
+    # The page now carries the version just read: saving again from it works.
+    versions = re.findall(r'name="lock_version"\s+value="(\d+)"', response.content.decode())
+    assert str(version_of(in_reply, "1.2")) in versions
 
 
 def test_a_reply_after_the_reply_ended_is_refused_with_the_reason(in_reply, alice):
@@ -160,21 +181,24 @@ def test_the_reviewer_keeps_a_finding_with_a_reason(replied, rita):
         {
             f"reply-{replied.pk}-answer": "keep",
             f"reply-{replied.pk}-reason": "Section 4.2 is about staff only.",
-            "lock_version": fresh(review).lock_version,
+            "lock_version": current(replied),
         },
     )
 
     assert response.status_code == 302
     page = text_of(client.get(response["Location"]))
     assert "The reviewer kept the finding: Section 4.2 is about staff only." in page
-    assert fresh(review).state == Review.State.SIGNED_OFF
+    assert "Reply closed, outcome being prepared" in page
+    assert "The findings are final and the outcome is being prepared." in page
+    assert "Save your" not in page
+    assert fresh(review).state == Review.State.IN_REPLY
 
 
 def test_an_answer_without_a_reason_is_shown_back_with_the_error(replied, rita):
     review = replied.finding.review
     response = client_for(rita).post(
         f"/reviews/{review.pk}/replies/{replied.pk}/answer/",
-        {f"reply-{replied.pk}-answer": "keep", "lock_version": fresh(review).lock_version},
+        {f"reply-{replied.pk}-answer": "keep", "lock_version": current(replied)},
     )
     assert response.status_code == 400
     assert "Give the reason for your answer" in text_of(response)
@@ -193,7 +217,7 @@ def amended(replied, rita):
             f"reply-{replied.pk}-reason": "Page 4 covers it.",
             f"reply-{replied.pk}-proposed_rating": "met",
             f"reply-{replied.pk}-proposed_comment": "Covered on page 4.",
-            "lock_version": fresh(review).lock_version,
+            "lock_version": current(replied),
         },
     )
     replied.refresh_from_db()
@@ -210,7 +234,7 @@ def test_the_moderator_confirms_an_amendment(amended, mo):
 
     response = client.post(
         f"/reviews/{review.pk}/replies/{amended.pk}/decide/",
-        {f"decision-{amended.pk}-decision": "confirm", "lock_version": fresh(review).lock_version},
+        {f"decision-{amended.pk}-decision": "confirm", "lock_version": current(amended)},
     )
 
     assert response.status_code == 302
@@ -225,12 +249,12 @@ def test_the_moderator_sends_an_amendment_back_with_a_note_the_reviewer_reads(am
         {
             f"decision-{amended.pk}-decision": "reject",
             f"decision-{amended.pk}-note": "Messaging apps are not covered on page 4.",
-            "lock_version": fresh(review).lock_version,
+            "lock_version": current(amended),
         },
     )
     assert response.status_code == 302
     page = text_of(client_for(rita).get(f"/reviews/{review.pk}/replies/"))
-    assert "Sent back by the moderator on" in page
+    assert "Sent back by the moderator: Messaging apps are not covered on page 4." in page
     assert "Messaging apps are not covered on page 4." in page
     assert "Save your answer on 1.2" in page
 
@@ -239,7 +263,7 @@ def test_sending_back_without_a_note_is_shown_back_with_the_error(amended, mo):
     review = amended.finding.review
     response = client_for(mo).post(
         f"/reviews/{review.pk}/replies/{amended.pk}/decide/",
-        {f"decision-{amended.pk}-decision": "reject", "lock_version": fresh(review).lock_version},
+        {f"decision-{amended.pk}-decision": "reject", "lock_version": current(amended)},
     )
     assert response.status_code == 400
     assert "Say why the amendment goes back to the reviewer" in text_of(response)
@@ -249,7 +273,7 @@ def test_the_reviewer_cannot_confirm_their_own_amendment(amended, rita):
     review = amended.finding.review
     response = client_for(rita).post(
         f"/reviews/{review.pk}/replies/{amended.pk}/decide/",
-        {f"decision-{amended.pk}-decision": "confirm", "lock_version": fresh(review).lock_version},
+        {f"decision-{amended.pk}-decision": "confirm", "lock_version": current(amended)},
     )
     assert response.status_code == 403
     assert finding(review, "1.2").rating == Finding.Rating.PARTIALLY_MET
@@ -267,3 +291,124 @@ def test_a_board_admin_reads_the_replies_without_forms(amended, charlie):
 def test_the_agency_is_refused_the_boards_replies_page(replied, alice):
     response = client_for(alice).get(f"/reviews/{replied.finding.review_id}/replies/")
     assert response.status_code == 403
+
+
+# Amendments that move the overall outcome, and amendments with evidence
+
+
+def test_the_moderator_is_warned_when_an_amendment_changes_the_suggested_overall_outcome(
+    amended, mo
+):
+    page = text_of(client_for(mo).get(f"/reviews/{amended.finding.review_id}/replies/"))
+    assert (
+        "With this amendment the ratings suggest “Meets expectations” overall, but the review "
+        "was signed off as “Meets expectations with recommendations”." in page
+    )
+    assert "the overall outcome stays as signed off" in page
+
+
+def test_no_warning_when_the_amendment_leaves_the_suggested_outcome_as_it_is(replied, rita, mo):
+    review = replied.finding.review
+    client_for(rita).post(
+        f"/reviews/{review.pk}/replies/{replied.pk}/answer/",
+        {
+            f"reply-{replied.pk}-answer": "amend",
+            f"reply-{replied.pk}-reason": "The comment was unclear.",
+            f"reply-{replied.pk}-proposed_comment": "Contact outside school is not covered.",
+            "lock_version": current(replied),
+        },
+    )
+    page = text_of(client_for(mo).get(f"/reviews/{review.pk}/replies/"))
+    assert "Save your decision on 1.2" in page
+    assert "With this amendment the ratings suggest" not in page
+
+
+def test_an_amendment_to_met_without_evidence_is_shown_back_against_the_evidence_fields(
+    in_reply, alice, rita
+):
+    in_reply.findings.filter(expectation__code="1.3").update(
+        rating=Finding.Rating.NOT_MET,
+        comment="Nothing here.",
+        evidence_quote="",
+        evidence_page=None,
+    )
+    post_reply(client_for(alice), in_reply, "1.3")
+    reply = Reply.objects.get()
+    response = client_for(rita).post(
+        f"/reviews/{in_reply.pk}/replies/{reply.pk}/answer/",
+        {
+            f"reply-{reply.pk}-answer": "amend",
+            f"reply-{reply.pk}-reason": "Page 7 covers it.",
+            f"reply-{reply.pk}-proposed_rating": "met",
+            "lock_version": current(reply),
+        },
+    )
+    assert response.status_code == 400
+    markup = response.content.decode()
+    assert f'href="#id_reply-{reply.pk}-proposed_evidence_quote"' in markup
+    page = text_of(response)
+    assert "Quote the policy's evidence for 1.3" in page
+    assert "Give the page or section of the evidence for 1.3" in page
+    assert Reply.objects.get().answer == ""
+
+
+def test_an_amendment_to_met_with_evidence_is_shown_to_the_moderator(in_reply, alice, rita, mo):
+    post_reply(client_for(alice), in_reply, "1.2")
+    reply = Reply.objects.get()
+    response = client_for(rita).post(
+        f"/reviews/{in_reply.pk}/replies/{reply.pk}/answer/",
+        {
+            f"reply-{reply.pk}-answer": "amend",
+            f"reply-{reply.pk}-reason": "Page 7 covers it.",
+            f"reply-{reply.pk}-proposed_rating": "met",
+            f"reply-{reply.pk}-proposed_evidence_quote": "Staff never meet pupils alone.",
+            f"reply-{reply.pk}-proposed_evidence_page": "7",
+            "lock_version": current(reply),
+        },
+    )
+    assert response.status_code == 302
+    page = text_of(client_for(mo).get(f"/reviews/{in_reply.pk}/replies/"))
+    assert "Evidence: “Staff never meet pupils alone.”, page 7" in page
+
+
+def test_an_answer_from_a_stale_page_is_refused_and_kept_on_the_page(replied, alice, rita):
+    review = replied.finding.review
+    stale = current(replied)
+    post_reply(client_for(alice), review, "1.2", text="Page 4, section 4.2.")
+    response = client_for(rita).post(
+        f"/reviews/{review.pk}/replies/{replied.pk}/answer/",
+        {
+            f"reply-{replied.pk}-answer": "keep",
+            f"reply-{replied.pk}-reason": "Section 4.2 is about staff only.",
+            "lock_version": stale,
+        },
+    )
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Alice Archer changed the reply on finding 1.2 on" in page
+    assert "Section 4.2 is about staff only." in page
+    assert "Page 4, section 4.2." in page
+    assert Reply.objects.get().answer == ""
+
+
+# Once the reply has closed
+
+
+def test_the_agency_sees_its_reply_closed_and_the_outcome_being_prepared(replied, alice, rita):
+    review = replied.finding.review
+    client_for(rita).post(
+        f"/reviews/{review.pk}/replies/{replied.pk}/answer/",
+        {
+            f"reply-{replied.pk}-answer": "keep",
+            f"reply-{replied.pk}-reason": "Section 4.2 is about staff only.",
+            "lock_version": current(replied),
+        },
+    )
+    closed = fresh(review).reply_closed_at
+    client = client_for(alice)
+    page = text_of(client.get(f"/reviews/{review.pk}/"))
+    assert f"The reply closed on {closed.day} {closed:%B %Y}." in page
+    assert "The findings are final and the outcome is being prepared with your replies." in page
+    assert "Save your reply on" not in page
+    listing = text_of(client.get("/reviews/"))
+    assert f"reply closed {closed.day} {closed:%B %Y}, outcome being prepared" in listing

@@ -239,3 +239,19 @@ def test_a_reply_window_must_be_a_number_of_working_days(charlie_client, northga
     response = charlie_client.post("/cycles/new/", data)
     assert response.status_code == 400
     assert "Enter a reply window of 1 working day or more" in response.content.decode()
+
+
+def test_what_stops_the_submission_links_to_its_field_on_its_step(assessment, alice_client):
+    data = step_data(assessment, 1, **{"1_2": {"evidence_quote": ""}})
+    alice_client.post(f"/self-assessments/{assessment.pk}/section/1/", {**data, "later": "1"})
+    page = alice_client.get(f"/self-assessments/{assessment.pk}/check/").content.decode()
+    step_1 = f"/self-assessments/{assessment.pk}/section/1/"
+    step_2 = f"/self-assessments/{assessment.pk}/section/2/"
+    assert (
+        f'<a href="{step_1}#id_ratings-1-evidence_quote">Quote where your policy addresses 1.2</a>'
+        in page
+    )
+    assert f'<a href="{step_2}#id_ratings-0-rating_1">Select your rating for 2.1</a>' in page
+    # Each link reaches a field on its step.
+    assert 'id="id_ratings-1-evidence_quote"' in alice_client.get(step_1).content.decode()
+    assert 'id="id_ratings-0-rating_1"' in alice_client.get(step_2).content.decode()

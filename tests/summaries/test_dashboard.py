@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.models import Review
 from summaries import figures
 from summaries.models import Action
 
@@ -219,3 +220,30 @@ def test_a_reviewer_sees_no_dashboard(cycle):
     client = Client()
     client.force_login(reviewer)
     assert client.get(reverse("summaries:dashboard_index")).status_code == 403
+
+
+def test_coverage_counts_reviews_open_for_reply_in_their_own_row(cycle, rita, mo):
+    reviews = [
+        counted_review(
+            agency=AgencyFactory(), cycle=cycle, reviewer=rita, moderator=mo, state=state
+        )
+        for state in ("submitted", "in_reply", "in_reply", "in_reply", "outcome_issued")
+    ]
+    # One reply has closed: its findings are final and its outcome is being prepared.
+    Review.objects.filter(pk=reviews[3].pk).update(reply_closed_at=timezone.now())
+    coverage = figures.coverage([cycle])
+    rows = dict(coverage.rows())
+    assert rows["Open for reply"] == 2
+    assert rows["Signed off, outcome not yet issued"] == 1
+    buckets = (
+        "Assigned, not started",
+        "In progress (including returned)",
+        "Submitted, waiting for moderation",
+        "Open for reply",
+        "Signed off, outcome not yet issued",
+        "Outcome issued",
+    )
+    # Every live review is in exactly one state's row.
+    assert sum(rows[label] for label in buckets) == rows["Reviews assigned"] == 5
+    counted = rows["Counted in these figures (signed off or outcome issued)"]
+    assert counted == figures.counted_reviews([cycle]).count() == 2
