@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import devset  # noqa: E402
+from demo.documents import make_pdf as make_pages_pdf  # noqa: E402
 from evidence.calibration import calibration_of  # noqa: E402
 from evidence.ranking import (  # noqa: E402
     CALIBRATION_FILE,
@@ -50,9 +51,8 @@ from evidence.ranking import (  # noqa: E402
     rank_passages,
     rank_plain_bm25,
 )
-from evidence.samples import make_docx_from, make_pdf, paginate  # noqa: E402
 from evidence.structure import passages_of_file  # noqa: E402
-from policies.generate import make_pdf as make_pages_pdf  # noqa: E402
+from tests.samples import make_docx_from, make_pdf, paginate  # noqa: E402
 
 POLICIES = Path(__file__).resolve().parent / "evidence_policies"
 TOP = 3

@@ -114,7 +114,7 @@ def seed(*, agencies: int, users: int) -> dict[str, int]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
-    from policies.generate import make_pdf
+    from demo.documents import make_pdf
     from policies.models import Agency, PolicyDocument, PolicyPage, PolicyVersion
     from reviews.models import Finding, Framework, Review, ReviewCycle
 

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from demo.documents import make_pdf  # noqa: E402
 from documents.child import run_document_action  # noqa: E402
-from policies.generate import make_pdf  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 FLOOR = 1.5

@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from demo.documents import make_docx
 from outcomes.services import outcome_render
 from outcomes.signing import SigningUnavailable, board_certificate
 from policies.extraction import policy_version_extract_text
-from policies.generate import make_docx
 from policies.models import Agency, PolicyDocument
 from policies.services import UploadRefused, VersionMetadata, policy_version_upload
 from reviews.models import Finding, Framework, ReviewCycle

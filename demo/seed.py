@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from accounts.two_factor import DEMO_TOTP_KEY, demo_devices_create
+from demo.documents import make_docx, make_odt, make_pdf
 from policies.extraction import policy_version_extract_text
-from policies.generate import make_docx, make_odt, make_pdf
 from policies.models import Agency, Membership, PolicyDocument
 from policies.services import UploadRefused, VersionMetadata, policy_version_upload
 

@@ -13,6 +13,8 @@ from .models import Review, ReviewCycle, SelfAssessment, SelfRating
 
 
 def self_assessments_for_user(user) -> QuerySet[SelfAssessment]:
+    """An agency's members see its self-assessment as it is being written; a reviewer or
+    moderator only once the agency has submitted it."""
     assessments = SelfAssessment.objects.select_related("cycle__framework", "agency")
     if not user.is_authenticated:
         return assessments.none()
@@ -23,7 +25,8 @@ def self_assessments_for_user(user) -> QuerySet[SelfAssessment]:
         cycle_id=OuterRef("cycle_id"),
         agency_id=OuterRef("agency_id"),
     ).exclude(state=Review.State.WITHDRAWN)
-    return assessments.filter(Q(agency_id__in=member_agency_ids(user)) | Exists(theirs))
+    submitted_beside_theirs = Q(Exists(theirs), state=SelfAssessment.State.SUBMITTED)
+    return assessments.filter(Q(agency_id__in=member_agency_ids(user)) | submitted_beside_theirs)
 
 
 def self_assessment_get_for_user(request, pk: int) -> SelfAssessment:

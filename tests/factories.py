@@ -4,7 +4,7 @@ import factory
 from django.core.files.base import ContentFile
 
 from accounts.models import User
-from policies.generate import make_pdf
+from demo.documents import make_pdf
 from policies.models import Agency, Membership, PolicyDocument, PolicyPage, PolicyVersion
 
 

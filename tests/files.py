@@ -1,4 +1,4 @@
-"""Hostile and odd files for upload tests, each as bytes. Good files come from policies.generate."""
+"""Hostile and odd files for upload tests, each as bytes. Good files come from demo.documents."""
 
 import io
 import random
@@ -9,7 +9,7 @@ import zlib
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from policies.generate import make_docx, make_odt
+from demo.documents import make_docx, make_odt
 
 POLICY = [("heading", 1, "Social media policy"), ("para", "Staff must not befriend children.")]
 ODT_CONTENT_START = b"<office:automatic-styles>"

@@ -684,12 +684,17 @@ TABLE: list[Row] = [
     # agency's review, read it.
     _row("reviews:self_assessments",        "",   _touch("northgate_self_assessment", "southport_self_assessment"),
                                                                                    SIGN_IN,  OK,        OK,        OK,        OK,        OK),
-    _row("reviews:self_assessment",         NG,   _pk("northgate_self_assessment"),
-                                                                                   SIGN_IN,  OK,        OK,        OK,        OK,        OK),
+    # The reviewer and moderator read it once the agency has submitted it, not its draft.
+    _row("reviews:self_assessment",         f"{NG} draft", _pk("northgate_self_assessment"),
+                                                                                   SIGN_IN,  OK,        HIDDEN,    HIDDEN,    OK,        OK),
+    _row("reviews:self_assessment",         f"{NG} submitted", _pk("northgate_self_assessment"),
+                                                                                   SIGN_IN,  OK,        OK,        OK,        OK,        OK,
+         setup=lambda w: SelfAssessment.objects.filter(pk=w.northgate_self_assessment.pk).update(
+             state=SelfAssessment.State.SUBMITTED, submitted_at=timezone.now())),
     _row("reviews:self_assessment",         SP,   _pk("southport_self_assessment"),
                                                                                    SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    OK,        OK),
     *[
-        _row(name, NG, kwargs("northgate_self_assessment"),                        SIGN_IN,  OK,        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+        _row(name, NG, kwargs("northgate_self_assessment"),                        SIGN_IN,  OK,        HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN)
         for name, kwargs in [
             ("reviews:self_assessment_section", lambda r: lambda w: {"pk": getattr(w, r).pk, "number": 1}),
             ("reviews:self_assessment_check", _pk),
@@ -705,7 +710,7 @@ TABLE: list[Row] = [
     # Submitting: nobody but a member of the agency (alice here has left it), and nothing
     # changes for anyone else.
     _row("reviews:self_assessment_check",   NG,   _pk("northgate_self_assessment"),
-                                                                                   SIGN_IN,  HIDDEN,    FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+                                                                                   SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN,
          method="post", setup=lambda w: Membership.objects.filter(user=w.alice).delete(),
          state=lambda w: list(SelfAssessment.objects.values("pk", "state", "lock_version"))),
     # Marking a suggestion not relevant: the reviewer of an open review only.

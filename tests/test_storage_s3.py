@@ -13,12 +13,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from moto.server import ThreadedMotoServer
 
+from demo.documents import make_pdf
 from outcomes.checking import outcome_check
 from outcomes.models import Outcome
 from outcomes.services import outcome_render
 from outcomes.signing import certificate_create
 from policies.extraction import policy_version_extract_text
-from policies.generate import make_pdf
 from policies.models import PolicyVersion
 from policies.services import VersionMetadata, policy_version_upload
 from summaries.models import Export

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from evidence.samples import make_docx_from
 from evidence.services import evidence_prepare
 from policies.models import PolicyVersion
+from tests.samples import make_docx_from
 
 from ..factories import AgencyFactory, PolicyVersionFactory, UserFactory, make_review
 from .conftest import check_page, sign_in

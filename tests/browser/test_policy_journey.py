@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from policies.generate import make_pdf
+from demo.documents import make_pdf
 
 from .. import files
 from ..factories import AgencyFactory, UserFactory

@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
+from demo.documents import make_docx, make_odt, make_pdf
 from documents.disarm import disarm, disarm_in_sandbox
 from documents.inspection import inspect_file
 from documents.reader import extract_text
-from policies.generate import make_docx, make_odt, make_pdf
 from policies.models import PolicyVersion
 
 from ..files import with_entries

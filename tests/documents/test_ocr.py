@@ -54,7 +54,7 @@ def test_a_scanned_policy_is_read_by_ocr_and_its_words_found(northgate, alice, a
 
 
 def test_a_policy_with_selectable_text_is_not_marked_as_a_scan(northgate, alice, alice_client):
-    from policies.generate import make_pdf
+    from demo.documents import make_pdf
 
     version = policy_version_upload(
         by=alice,

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from demo.documents import make_pdf as make_pdf_of_pages
 from documents.blocks import Kind
 from documents.inspection import inspect_file
 from documents.reader import extract_text, read
-from evidence.samples import make_docx_from, make_odt_from, make_pdf
-from policies.generate import make_pdf as make_pdf_of_pages
+from tests.samples import make_docx_from, make_odt_from, make_pdf
 
 from .pdfs import GLYPH_NAME_FONT, placed_pdf
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from evidence.samples import make_docx_from, make_odt_from, make_pdf
+from tests.samples import make_docx_from, make_odt_from, make_pdf
 
 SCHOOL = """# Riverbank Primary Social Media Policy
 

@@ -9,8 +9,8 @@ import pytest
 from benchmarks import devset
 from benchmarks.evidence_quality import cases_of, devset_cases, measure
 from evidence.ranking import default_calibration
-from evidence.samples import make_docx_from, make_odt_from, make_pdf
 from evidence.structure import passages_of_file
+from tests.samples import make_docx_from, make_odt_from, make_pdf
 
 pytestmark = pytest.mark.skipif(not devset.available(), reason=devset.ABSENT)
 

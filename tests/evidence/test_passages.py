@@ -2,9 +2,9 @@
 
 import pytest
 
+from demo.documents import make_docx
 from documents.child import run_document_action
 from evidence.structure import MAX_PASSAGE_CHARACTERS, split_passage
-from policies.generate import make_docx
 
 from .. import files
 from .policies import FOOTER, HEADER, long_pdf_markdown, write

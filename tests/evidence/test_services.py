@@ -5,13 +5,13 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from demo.documents import make_docx
 from evidence import services
 from evidence.models import EvidenceRun, ExpectationEvidence, Passage
 from evidence.selectors import suggestions_for_step
 from evidence.services import evidence_prepare
 from evidence.tasks import evidence_prepare_task
 from policies.extraction import policy_version_extract_text
-from policies.generate import make_docx
 from policies.models import PolicyVersion
 from reviews.models import Framework
 

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_ratelimit import core
 
 from config.request_limits import server_slot
+from demo.documents import make_pdf
 from outcomes import checking
-from policies.generate import make_pdf
 
 pytestmark = pytest.mark.django_db
 

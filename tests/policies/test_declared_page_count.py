@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from demo.documents import make_docx, make_odt
 from policies.extraction import policy_version_extract_text
-from policies.generate import make_docx, make_odt
 from policies.models import PolicyVersion
 
 from .. import files

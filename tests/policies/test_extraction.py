@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
 
 from audit.models import AuditEvent
+from demo.documents import make_docx, make_pdf
 from policies.extraction import policy_version_extract_text
-from policies.generate import make_docx, make_pdf
 from policies.models import PolicyVersion
 from policies.services import VersionMetadata, policy_version_upload
 from policies.signals import version_text_ready

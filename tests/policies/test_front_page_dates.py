@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from policies.generate import make_pdf
+from demo.documents import make_pdf
 from policies.models import DatePrecision, PolicyVersion
 
 from .test_upload import POLICY_TEXT, form_data

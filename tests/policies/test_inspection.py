@@ -12,12 +12,12 @@ from docx.oxml import OxmlElement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from demo.documents import make_docx, make_odt, make_pdf
 from documents import blocks, inspection, refusals
 from documents.child import run_document_action
 from documents.inspection import inspect_file
 from documents.reader import extract_text
 from documents.refusals import TOO_BIG, TOO_SLOW
-from policies.generate import make_docx, make_odt, make_pdf
 from tests import files
 
 POLICY_BLOCKS = [

@@ -6,9 +6,9 @@ import pytest
 import weasyprint
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from demo.documents import make_docx, make_odt
 from policies import selectors
 from policies.extraction import policy_version_extract_text
-from policies.generate import make_docx, make_odt
 from policies.models import PolicyVersion
 from policies.selectors import version_pages
 from policies.services import VersionMetadata, policy_version_upload

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from policies.generate import make_docx, make_odt, make_pdf
+from demo.documents import make_docx, make_odt, make_pdf
 from policies.models import PolicyDocument, PolicyVersion
 from policies.services import UploadRefused, VersionMetadata, policy_version_upload
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from policies.generate import make_pdf
+from demo.documents import make_pdf
 from policies.models import PolicyVersion
 from policies.services import VersionMetadata, policy_version_upload
 from policies.tasks import policy_versions_requeue_stale

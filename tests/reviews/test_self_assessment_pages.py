@@ -170,13 +170,18 @@ def test_board_admins_read_every_self_assessment_but_do_not_write_it(
     assert charlie_client.get(f"/self-assessments/{assessment.pk}/section/1/").status_code == 403
 
 
-def test_the_reviewer_and_moderator_of_the_agencys_review_read_it_and_no_other_reviewer(
+def test_the_reviewer_and_moderator_of_the_agencys_review_read_it_once_submitted_and_no_other(
     assessment, cycle, northgate, rita, mo, charlie, rita_client
 ):
     make_review(agency=northgate, reviewer=rita, moderator=mo, admin=charlie, cycle=cycle)
-    assert rita_client.get(f"/self-assessments/{assessment.pk}/").status_code == 200
     mo_client = rita_client.__class__()
     mo_client.force_login(mo)
+    # The agency's draft is its own.
+    SelfAssessment.objects.filter(pk=assessment.pk).update(state=SelfAssessment.State.IN_PROGRESS)
+    assert rita_client.get(f"/self-assessments/{assessment.pk}/").status_code == 404
+    assert mo_client.get(f"/self-assessments/{assessment.pk}/").status_code == 404
+    SelfAssessment.objects.filter(pk=assessment.pk).update(state=SelfAssessment.State.SUBMITTED)
+    assert rita_client.get(f"/self-assessments/{assessment.pk}/").status_code == 200
     assert mo_client.get(f"/self-assessments/{assessment.pk}/").status_code == 200
     other = UserFactory(is_reviewer=True)
     other_client = rita_client.__class__()

@@ -8,9 +8,9 @@ an agency's word processor would print on every page. No Django here.
 from collections.abc import Iterator
 from typing import Any
 
-from policies.generate import FONT_SIZE, LEADING, PARAGRAPH_GAP, make_docx, paragraph_lines
-from policies.generate import make_odt as _make_odt
-from policies.generate import make_pdf as _make_pdf
+from demo.documents import FONT_SIZE, LEADING, PARAGRAPH_GAP, make_docx, paragraph_lines
+from demo.documents import make_odt as _make_odt
+from demo.documents import make_pdf as _make_pdf
 
 # Height of a page's text, in points, left for the running header, body and footer. Less than
 # the full A4 text column, so a word processor's larger type and spacing are roughly matched.
@@ -18,7 +18,7 @@ PAGE_TEXT_HEIGHT = 560
 
 
 def blocks_of(markdown: str) -> list[tuple[Any, ...]]:
-    """The markdown as blocks for policies.generate's DOCX and ODT writers."""
+    """The markdown as blocks for demo.documents's DOCX and ODT writers."""
     blocks: list[tuple[Any, ...]] = []
     table: list[list[str]] = []
     for line in markdown.splitlines():
