@@ -56,7 +56,8 @@ def test_on_a_wide_screen_the_policy_stays_in_view_beside_the_last_expectation(p
     assert pane.get_attribute("tabindex") == "0"
     pane.focus()
     page.keyboard.press("PageDown")
-    assert pane.evaluate("pane => pane.scrollTop") > 0
+    # The browser may scroll smoothly: wait for the pane to have moved, not for a fixed time.
+    page.wait_for_function("pane => pane.scrollTop > 0", arg=pane.element_handle(), timeout=5000)
     expect(page.get_by_role("region", name="Text of the policy, page by page")).to_be_visible()
     check_page(page)
 
