@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from accounts.views import SignInView
 from people.home import home
-from people.views import accessibility_statement, privacy_notice
+from people.views_own import accessibility_statement, privacy_notice
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_own
 
 app_name = "people"
 
@@ -24,8 +24,8 @@ urlpatterns = [
     path("agencies/new/", views.agency_new, name="agency_new"),
     path("agencies/<int:pk>/", views.agency_edit, name="agency_edit"),
     # Everyone: their own account.
-    path("account/", views.account, name="account"),
-    path("account/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/", views_own.account, name="account"),
+    path("account/sign-out-everywhere/", views_own.sign_out_everywhere, name="sign_out_everywhere"),
     # Invited people, before they can sign in.
-    path("invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitation/<str:token>/", views_own.invitation_accept, name="invitation_accept"),
 ]
