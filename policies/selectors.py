@@ -146,8 +146,8 @@ def _stems(text: str) -> set[str]:
     return {_stem(word) for word in _WORD.findall(text.lower())}
 
 
-def versions_stuck_checking(*, older_than_minutes: int = 15) -> QuerySet[PolicyVersion]:
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+def versions_stuck_checking(*, older_than: timedelta) -> QuerySet[PolicyVersion]:
+    cutoff = timezone.now() - older_than
     return PolicyVersion.objects.filter(
         status=PolicyVersion.Status.CHECKING, uploaded_at__lt=cutoff
     )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -6,6 +8,10 @@ from .extraction import policy_version_extract_text
 from .selectors import versions_stuck_checking
 
 _READING_SECONDS = settings.POLICY_EXTRACT_TIMEOUT_SECONDS + settings.POLICY_OCR_TIMEOUT_SECONDS
+# A version still being checked this long after upload has outlived any run of the task (its hard
+# time limit, with time to wait in the queue), so its message was lost: a long OCR is never
+# queued a second time while it is still running.
+STALE_AFTER = timedelta(seconds=_READING_SECONDS + 60 + 5 * 60)
 
 
 @shared_task(
@@ -31,7 +37,7 @@ def policy_versions_requeue_stale() -> int:
 
     Extraction leaves alone a version that is no longer being checked, so a duplicate is harmless.
     """
-    ids = list(versions_stuck_checking().values_list("pk", flat=True))
+    ids = list(versions_stuck_checking(older_than=STALE_AFTER).values_list("pk", flat=True))
     for version_id in ids:
         policy_version_extract.delay(version_id)
     return len(ids)

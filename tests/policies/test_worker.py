@@ -9,9 +9,10 @@ from django.db import connection
 from django.utils import timezone
 
 from demo.documents import make_pdf
+from policies import tasks
 from policies.models import PolicyVersion
 from policies.services import VersionMetadata, policy_version_upload
-from policies.tasks import policy_versions_requeue_stale
+from policies.tasks import STALE_AFTER, policy_versions_requeue_stale
 
 from ..factories import AgencyFactory, PolicyVersionFactory, UserFactory
 from ..worker import running_worker, wait_for
@@ -61,3 +62,21 @@ def test_a_version_whose_message_was_lost_is_queued_again_and_extracted():
 
         done = wait_for(ready)
     assert "Lost message page." in done.pages.get().text
+
+
+@pytest.mark.django_db
+def test_a_version_still_within_its_reading_time_is_not_queued_a_second_time(settings, monkeypatch):
+    """A long scan read by OCR can take twenty minutes: it is left to finish, not run twice."""
+    queued = []
+    monkeypatch.setattr(tasks.policy_version_extract, "delay", queued.append)
+    version = PolicyVersionFactory(status=PolicyVersion.Status.CHECKING, pages=[])
+    reading = settings.POLICY_EXTRACT_TIMEOUT_SECONDS + settings.POLICY_OCR_TIMEOUT_SECONDS
+    PolicyVersion.objects.filter(pk=version.pk).update(
+        uploaded_at=timezone.now() - timedelta(seconds=reading)
+    )
+    assert policy_versions_requeue_stale() == 0
+    PolicyVersion.objects.filter(pk=version.pk).update(
+        uploaded_at=timezone.now() - STALE_AFTER - timedelta(minutes=1)
+    )
+    assert policy_versions_requeue_stale() == 1
+    assert queued == [version.pk]
