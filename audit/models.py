@@ -89,6 +89,7 @@ class AuditEvent(models.Model):
         REPLY_ANSWERED = "reply_answered", "Reviewer answered a reply"
         REPLY_AMENDMENT_CONFIRMED = "reply_amendment_confirmed", "Amended finding confirmed"
         REPLY_AMENDMENT_REJECTED = "reply_amendment_rejected", "Amendment sent back to the reviewer"
+        REPLY_FINISHED = "reply_finished", "Agency said it had finished replying"
         REPLY_WINDOW_CLOSED = "reply_window_closed", "Agency's reply ended"
         TRANSITION_REFUSED = "transition_refused", "Review action refused"
         EDIT_CONFLICT = "edit_conflict", "Edit refused: someone saved first"

@@ -1,7 +1,8 @@
 """Invented demo right of reply: this year's cycle gives agencies five working days to reply to
 the board's signed-off findings. The youth trust's review is answered, submitted and signed off
-in November; the trust replies that its policy does cover 2.2; the reviewer keeps the finding,
-saying why, and the outcome is issued with the reply and the answer in its annex.
+in November; the trust replies that its policy does cover 2.2 and says it has finished
+replying; the reviewer keeps the finding, saying why, and the outcome is issued with the reply
+and the answer in its annex.
 
 Through the same services as real use, each step dated on its day by the demo's clock, after the
 rest of the story so the audit trail stays in time order.
@@ -19,6 +20,7 @@ from policies.models import Agency
 from reviews.models import Reply, Review, ReviewCycle
 from reviews.services import (
     reply_answer,
+    reply_finish,
     reply_save,
     review_save_findings,
     review_save_outcome,
@@ -85,9 +87,10 @@ def demo_replies_seed() -> bool:
             text=REPLY_TEXT,
             lock_version=0,
         )
-        review.refresh_from_db()
+        review = reply_finish(review=review, by=member)
         clock.set(ANSWERED, hour=9, minute=45)
-        # The only reply is settled: the reply ends and the outcome is prepared.
+        # The trust has finished and its only reply is settled: the reply ends and the outcome
+        # is prepared.
         reply_answer(
             review=review,
             reply_id=reply.pk,

@@ -95,6 +95,7 @@ urlpatterns = [
         replies.finding_reply,
         name="finding_reply",
     ),
+    path("reviews/<int:pk>/reply/finished/", replies.reply_finished, name="reply_finished"),
     path("reviews/<int:pk>/replies/", replies.review_replies, name="replies"),
     path(
         "reviews/<int:pk>/replies/<int:reply_pk>/answer/",

@@ -384,6 +384,9 @@ class World:
     def replies_as_they_stand(self):
         return list(Reply.objects.values()), list(Finding.objects.values("pk", "rating", "comment"))
 
+    def reply_as_it_stands(self):
+        return list(Review.objects.values("pk", "reply_finished_at", "reply_closed_at"))
+
     def _action(self, review, by) -> Action:
         return Action.objects.create(
             finding=self.gap(review),
@@ -673,6 +676,15 @@ TABLE: list[Row] = [
                  method="post", state=World.replies_as_they_stand),
         )
     ],
+    # Only the agency's members say they have finished replying.
+    _row("reviews:reply_finished",          f"{NG} in reply", _pk("northgate_in_reply"),
+                                                                                   SIGN_IN,  NO_GET,    NO_GET,    NO_GET,    NO_GET,    NO_GET),
+    _row("reviews:reply_finished",          f"{NG} in reply", _pk("northgate_in_reply"),
+                                                                                   SIGN_IN,  OK,        FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+         method="post", state=World.reply_as_it_stands),
+    _row("reviews:reply_finished",          f"{SP} in reply", _pk("southport_in_reply"),
+                                                                                   SIGN_IN,  HIDDEN,    HIDDEN,    HIDDEN,    FORBIDDEN, FORBIDDEN,
+         method="post", state=World.reply_as_it_stands),
     # Once signed off, nobody edits it, its own reviewer included.
     _row("reviews:section",                 f"{NG} issued", lambda w: {"pk": w.northgate_issued.pk, "number": 1},
                                                                                    SIGN_IN,  FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),

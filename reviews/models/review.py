@@ -102,8 +102,12 @@ class Review(models.Model):
     withdrawn_reason = models.TextField(blank=True)
     # Set when the agency's reply window opens: the last day it may reply.
     reply_closes_on = models.DateField(null=True, blank=True)
-    # Set when the agency's reply ends (every reply settled, or the last day passed): the review
-    # stays open for reply until its outcome is issued, and its findings are final.
+    # Set when a member of the agency says it has sent every reply it means to: from then on the
+    # reply ends as soon as every reply is settled, without waiting for the last day.
+    reply_finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the agency's reply ends (the agency finished and every reply is settled, or the
+    # last day passed): the review stays open for reply until its outcome is issued, and its
+    # findings are final.
     reply_closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

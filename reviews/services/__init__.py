@@ -26,6 +26,7 @@ from .replies import (
     reply_amendment_confirm,
     reply_amendment_reject,
     reply_answer,
+    reply_finish,
     reply_save,
     reply_windows_close_due,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "reply_amendment_confirm",
     "reply_amendment_reject",
     "reply_answer",
+    "reply_finish",
     "reply_save",
     "reply_windows_close_due",
     "review_assign",

@@ -1,8 +1,9 @@
 """The agency's right of reply: while its review is open for a reply, a member of the agency
 responds to a finding on factual accuracy; the reviewer answers (keep it, or amend it, with a
 reason); the moderator confirms an amendment, which changes the finding, or sends it back to
-the reviewer with a note. Once every reply is settled, or the window's last day has passed, the
-reply closes and the outcome is prepared.
+the reviewer with a note. When the agency says it has finished replying and every reply is
+settled, or when the window's last day has passed, the reply closes and the outcome is prepared.
+An agency that has replied to one finding so keeps the rest of its window for the others.
 
 Each reply carries its own version, so replies to different findings never conflict; every
 change holds the review's row for its transaction, so the reply cannot close half-way through.
@@ -55,16 +56,23 @@ class ReplyConflict(EditConflict):
         Exception.__init__(self, self.reason)
 
 
-def _hold_open(review: Review) -> None:
-    """Hold the review's row until the transaction ends, refusing if the reply has closed: a
-    close waits for this change, and a change after a close is refused."""
+def _hold_open(review: Review, *, agency_side: bool = False) -> Review:
+    """Hold the review's row until the transaction ends, refusing if the reply has closed (or,
+    for the agency's own changes, once it has said it has finished): a close waits for this
+    change, and a change after a close is refused."""
     current = Review.objects.select_for_update().filter(pk=review.pk).first()
     if current.state == State.IN_REPLY and current.reply_closed_at is not None:
         raise TransitionRefused("The agency's reply has closed, so it cannot be changed.")
+    if agency_side and current.reply_finished_at is not None:
+        raise TransitionRefused(
+            f"Your agency said on {timezone.localtime(current.reply_finished_at):%-d %B %Y} that "
+            "it had finished replying, so its replies can no longer be changed."
+        )
     if current.state != State.IN_REPLY:
         raise TransitionRefused(
             f"This review is {current.get_state_display().lower()}, so it cannot be changed."
         )
+    return current
 
 
 def _finding_of(review: Review, finding_id: int) -> Finding:
@@ -108,7 +116,7 @@ def reply_save(
         raise TransitionRefused("Say what is not accurate in this finding")
     finding = _finding_of(review, finding_id)
     with transaction.atomic():
-        _hold_open(review)
+        _hold_open(review, agency_side=True)
         reply = Reply.objects.select_related("replied_by").filter(finding=finding).first()
         if reply is None and lock_version == 0:
             reply = Reply.objects.create(finding=finding, text=text, replied_by=by)
@@ -299,10 +307,42 @@ def reply_amendment_reject(
     return reply
 
 
+@audited_refusals
+def reply_finish(*, review: Review, by, request=None) -> Review:
+    """A member of the agency says it has sent every reply it means to (none, if it accepts the
+    findings as they are). The reply then ends as soon as every reply is settled: at once if
+    none is waiting for the board."""
+    if not Membership.objects.filter(user_id=by.pk, agency_id=review.agency_id).exists():
+        raise TransitionRefused(f"Only a member of {review.agency} can finish its reply.")
+    if review.reply_closes_on and review.reply_closes_on < timezone.localdate():
+        raise TransitionRefused(
+            f"The reply closed on {review.reply_closes_on:%-d %B %Y}, so it cannot be changed."
+        )
+    with transaction.atomic():
+        _hold_open(review, agency_side=True)
+        Review.objects.filter(pk=review.pk).update(
+            reply_finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        replies = list(Reply.objects.filter(finding__review_id=review.pk))
+        record_move(
+            AuditEvent.Action.REPLY_FINISHED,
+            review=review,
+            by=by,
+            request=request,
+            detail={"replies": len(replies), "settled": sum(r.is_settled for r in replies)},
+        )
+        _close_if_settled(review=review, by=by, request=request)
+    review.refresh_from_db()
+    return review
+
+
 def _close_if_settled(*, review: Review, by, request) -> None:
-    replies = list(Reply.objects.filter(finding__review_id=review.pk))
-    if replies and all(reply.is_settled for reply in replies):
-        review_reply_close(review=review, by=by, why="every reply settled", request=request)
+    """End the reply once the agency has finished and nothing it sent waits for the board."""
+    finished = Review.objects.filter(pk=review.pk, reply_finished_at__isnull=False).exists()
+    replies = Reply.objects.filter(finding__review_id=review.pk)
+    if finished and all(reply.is_settled for reply in replies):
+        why = "the agency finished replying and every reply is settled"
+        review_reply_close(review=review, by=by, why=why, request=request)
 
 
 def reply_windows_close_due(*, today: date | None = None) -> int:

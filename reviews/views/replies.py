@@ -21,6 +21,7 @@ from ..services import (
     reply_amendment_confirm,
     reply_amendment_reject,
     reply_answer,
+    reply_finish,
     reply_save,
     suggested_outcome,
 )
@@ -56,10 +57,12 @@ def agency_reply_page(request, review: Review, *, sent: ReplyForm | None = None,
     open_ = reply_is_open(review) and (
         review.reply_closes_on is None or review.reply_closes_on >= timezone.localdate()
     )
+    # Once the agency has said it has finished, its replies stand as sent.
+    editable = open_ and review.reply_finished_at is None
     forms = {}
     for finding in findings:
         reply = getattr(finding, "reply", None)
-        if not open_ or (reply is not None and reply.answer):
+        if not editable or (reply is not None and reply.answer):
             continue
         if sent is not None and sent.finding.pk == finding.pk:
             forms[finding.pk] = sent
@@ -77,6 +80,12 @@ def agency_reply_page(request, review: Review, *, sent: ReplyForm | None = None,
             "rows": [(finding, forms.get(finding.pk)) for finding in findings],
             "sent": sent,
             "open": open_,
+            "editable": editable,
+            "waiting": sum(
+                1
+                for finding in findings
+                if getattr(finding, "reply", None) is not None and not finding.reply.is_settled
+            ),
         },
         status=status,
     )
@@ -120,6 +129,32 @@ def finding_reply(request, pk: int, finding_pk: int):
         status = 409 if isinstance(refusal, EditConflict) else 400
         return agency_reply_page(request, review, sent=form, status=status)
     messages.success(request, f"Your reply on finding {finding.expectation.code} is saved.")
+    return redirect("reviews:review", pk=review.pk)
+
+
+@login_required
+@require_POST
+def reply_finished(request, pk: int):
+    """A member of the agency says it has sent every reply it means to."""
+    review = selectors.review_get_for_user(request, pk)
+    if not _is_member(request.user, review):
+        raise _refuse(request, review, "only the agency's members finish its reply")
+    try:
+        review = reply_finish(review=review, by=request.user, request=request)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.reason)
+        return redirect("reviews:review", pk=review.pk)
+    if review.reply_closed_at:
+        messages.success(
+            request,
+            "You have finished replying. The findings are final and the outcome is being prepared.",
+        )
+    else:
+        messages.success(
+            request,
+            "You have finished replying. The outcome will be prepared once the board "
+            "has settled your replies.",
+        )
     return redirect("reviews:review", pk=review.pk)
 
 

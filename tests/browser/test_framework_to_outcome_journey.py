@@ -259,7 +259,8 @@ def moderate_and_sign_off(moderator) -> None:
 
 
 def reply_to_a_finding(member) -> None:
-    """The agency reads the draft findings and replies to 3.6 on its accuracy."""
+    """The agency reads the draft findings, replies to 3.6 on its accuracy and says it has
+    finished replying."""
     member.goto("/reviews/")
     check_page(member)
     member.get_by_role("link", name=f"{CYCLE}: Online safety policy").click()
@@ -269,6 +270,9 @@ def reply_to_a_finding(member) -> None:
     member.get_by_label("Your reply on the accuracy of finding 3.6").fill(REPLY)
     member.get_by_role("button", name="Save your reply on 3.6").click()
     expect(member.get_by_text("Your reply on finding 3.6 is saved.")).to_be_visible()
+    check_page(member)
+    member.get_by_role("button", name="We have finished replying").click()
+    expect(member.get_by_text("You have finished replying.")).to_be_visible()
     check_page(member)
 
 

@@ -68,6 +68,7 @@ def test_the_reply_is_in_the_audit_trail_in_order(replied):
         AuditEvent.Action.REVIEW_SIGNED_OFF,
         AuditEvent.Action.REPLY_WINDOW_OPENED,
         AuditEvent.Action.REPLY_SAVED,
+        AuditEvent.Action.REPLY_FINISHED,
         AuditEvent.Action.REPLY_ANSWERED,
         AuditEvent.Action.REPLY_WINDOW_CLOSED,
         AuditEvent.Action.OUTCOME_ISSUED,

@@ -16,6 +16,7 @@ from reviews.models import Finding, Reply, Review
 from reviews.services import (
     reply_amendment_confirm,
     reply_answer,
+    reply_finish,
     reply_save,
     reply_windows_close_due,
 )
@@ -43,6 +44,7 @@ def replied(northgate, alice, rita, mo, charlie):
         Reply.objects.get(finding__review=review, finding__expectation__code=code)
         for code in ("1.1", "1.2")
     )
+    reply_finish(review=review, by=alice)
     reply_answer(
         review=review,
         reply_id=amended.pk,
@@ -175,6 +177,7 @@ def test_the_annex_prints_the_evidence_a_confirmed_amendment_added(
         text="Page 7.",
         lock_version=0,
     )
+    reply_finish(review=review, by=alice)
     reply = reply_answer(
         review=review,
         reply_id=reply.pk,

@@ -1,6 +1,7 @@
 """The agency's right of reply at the service level: the window opens at sign-off, the agency
-replies, the reviewer answers, the moderator confirms or sends back, and the reply ends when every
-reply is settled or the window's last day has passed, and the outcome is then prepared."""
+replies, the reviewer answers, the moderator confirms or sends back, and the reply ends when the
+agency has finished and every reply is settled, or the window's last day has passed, and the
+outcome is then prepared."""
 
 import datetime
 
@@ -17,6 +18,7 @@ from reviews.services import (
     reply_amendment_confirm,
     reply_amendment_reject,
     reply_answer,
+    reply_finish,
     reply_save,
     reply_windows_close_due,
     review_issue_outcome,
@@ -64,6 +66,10 @@ def reply_to(review, code, *, by, text=REPLY) -> Reply:
         text=text,
         lock_version=version_of(review, code),
     )
+
+
+def finish(review, *, by) -> Review:
+    return reply_finish(review=review, by=by)
 
 
 def answer(review, reply, *, by, kind, reason="The policy says so on page 4.", **proposed):
@@ -146,6 +152,7 @@ def test_the_agency_is_emailed_once_that_it_may_reply(in_reply, alice, northgate
     closes = fresh(in_reply).reply_closes_on
     assert f"until {closes.day} {closes:%B %Y}" in message.body
     assert f"/reviews/{in_reply.pk}/" in message.body
+    assert "say so on the review's page" in message.body
     assert events(in_reply, AuditEvent.Action.REPLY_WINDOW_NOTIFIED).count() == 1
 
 
@@ -271,14 +278,20 @@ def test_an_answer_from_a_page_read_before_the_agency_changed_its_reply_is_a_con
 # The reviewer answers
 
 
-def test_keeping_the_only_reply_ends_the_reply_and_prepares_the_outcome(in_reply, alice, rita):
+def test_keeping_the_only_reply_once_the_agency_has_finished_ends_the_reply(in_reply, alice, rita):
     reply = reply_to(in_reply, "1.2", by=alice)
+    finish(in_reply, by=alice)
+    assert fresh(in_reply).reply_closed_at is None
     answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP, reason="4.2 is about staff only.")
 
     review = assert_reply_closed(in_reply)
     assert Reply.objects.get().answer_reason == "4.2 is about staff only."
     closed = events(review, AuditEvent.Action.REPLY_WINDOW_CLOSED).get()
-    assert closed.detail == {"why": "every reply settled", "replies": 1, "settled": 1}
+    assert closed.detail == {
+        "why": "the agency finished replying and every reply is settled",
+        "replies": 1,
+        "settled": 1,
+    }
     annex = Outcome.objects.get(review=review).content["replies"]
     assert annex == [
         {
@@ -292,6 +305,57 @@ def test_keeping_the_only_reply_ends_the_reply_and_prepares_the_outcome(in_reply
             "amended_evidence": "",
         }
     ]
+
+
+def test_settling_every_reply_leaves_the_rest_of_the_window_to_the_agency(in_reply, alice, rita):
+    """An agency that replied to one finding may still reply to others until it says it has
+    finished or the window's last day passes."""
+    reply = reply_to(in_reply, "1.2", by=alice)
+    answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP)
+
+    assert fresh(in_reply).reply_closed_at is None
+    assert not Outcome.objects.filter(review=in_reply).exists()
+    reply_to(in_reply, "1.1", by=alice)
+    assert Reply.objects.count() == 2
+
+
+def test_finishing_without_a_reply_ends_the_reply_at_once(in_reply, alice):
+    """An agency that accepts the findings need not wait for the window to pass."""
+    finish(in_reply, by=alice)
+
+    review = assert_reply_closed(in_reply)
+    finished = events(review, AuditEvent.Action.REPLY_FINISHED).get()
+    assert (finished.actor, finished.detail) == (alice, {"replies": 0, "settled": 0})
+
+
+def test_once_the_agency_has_finished_its_replies_stand_as_sent(in_reply, alice, rita):
+    reply_to(in_reply, "1.2", by=alice)
+    finish(in_reply, by=alice)
+
+    with pytest.raises(TransitionRefused, match="said on .* that it had finished replying"):
+        reply_to(in_reply, "1.1", by=alice)
+    with pytest.raises(TransitionRefused, match="finished replying"):
+        finish(in_reply, by=alice)
+    assert Reply.objects.get().text == REPLY
+    assert fresh(in_reply).reply_closed_at is None
+
+
+def test_only_a_member_of_the_agency_finishes_its_reply(in_reply, rita, bob):
+    for person in (rita, bob):
+        with pytest.raises(TransitionRefused, match="Only a member of"):
+            finish(in_reply, by=person)
+    assert fresh(in_reply).reply_finished_at is None
+    refused = events(in_reply, AuditEvent.Action.TRANSITION_REFUSED)
+    assert {event.detail["service"] for event in refused} == {"reply_finish"}
+    assert refused.count() == 2
+
+
+def test_finishing_after_the_last_day_is_refused(in_reply, alice):
+    Review.objects.filter(pk=in_reply.pk).update(
+        reply_closes_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    with pytest.raises(TransitionRefused, match="The reply closed on"):
+        finish(fresh(in_reply), by=alice)
 
 
 def test_keeping_a_finding_needs_a_reason(in_reply, alice, rita):
@@ -327,6 +391,7 @@ def test_only_the_reviewer_answers(in_reply, alice, mo):
 
 def test_a_confirmed_amendment_changes_the_finding_and_ends_the_reply(in_reply, alice, rita, mo):
     reply = amend(in_reply, reply_to(in_reply, "1.2", by=alice), by=rita)
+    finish(in_reply, by=alice)
     assert fresh(in_reply).state == State.IN_REPLY
     assert finding(in_reply, "1.2").rating == Rating.PARTIALLY_MET
 
@@ -350,6 +415,7 @@ def test_a_confirmed_amendment_changes_the_finding_and_ends_the_reply(in_reply, 
 
 def test_an_amendment_sent_back_returns_to_the_reviewer_with_the_note(in_reply, alice, rita, mo):
     reply = amend(in_reply, reply_to(in_reply, "1.2", by=alice), by=rita)
+    finish(in_reply, by=alice)
 
     reply_amendment_reject(
         review=in_reply,
@@ -440,6 +506,7 @@ def test_the_beat_task_ends_replies_past_their_last_day(in_reply):
 def test_nothing_changes_once_the_reply_has_closed(in_reply, alice, rita):
     reply = reply_to(in_reply, "1.2", by=alice)
     answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP)
+    finish(in_reply, by=alice)
     assert_reply_closed(in_reply)
 
     with pytest.raises(TransitionRefused) as refused:
@@ -456,6 +523,9 @@ def test_the_outcome_is_issued_from_in_reply_only_once_the_reply_has_closed(in_r
     )
     reply = reply_to(in_reply, "1.2", by=alice)
     answer(in_reply, reply, by=rita, kind=Reply.Answer.KEEP)
+    with pytest.raises(TransitionRefused):
+        review_issue_outcome(review=in_reply, by=None, detail={})
+    finish(in_reply, by=alice)
 
     review_issue_outcome(review=in_reply, by=None, detail={"reference": in_reply.reference})
 
@@ -489,6 +559,7 @@ def test_a_not_met_finding_is_amended_to_met_with_its_evidence_on_confirmation(
     not_met, alice, rita, mo
 ):
     reply = reply_to(not_met, "1.3", by=alice)
+    finish(not_met, by=alice)
     reply = answer(not_met, reply, by=rita, kind=Reply.Answer.AMEND, **EVIDENCE)
     assert finding(not_met, "1.3").rating == Rating.NOT_MET
 

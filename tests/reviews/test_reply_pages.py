@@ -74,6 +74,44 @@ def test_the_agency_sees_the_draft_findings_with_a_reply_form_for_each(in_reply,
     assert page.count("Save your reply on ") == in_reply.findings.count()
 
 
+def test_the_agency_finishes_replying_and_its_replies_then_stand_as_sent(replied, alice):
+    review = replied.finding.review
+    client = client_for(alice)
+    page = text_of(client.get(f"/reviews/{review.pk}/"))
+    assert "Finish replying" in page
+    assert "once the board has settled your reply." in page
+
+    response = finish(client, review)
+
+    assert response.status_code == 302
+    page = text_of(client.get(response["Location"]))
+    assert "You have finished replying. The outcome will be prepared once the board" in page
+    assert "that it had finished replying. The outcome will be issued once the board has" in page
+    assert "Save your reply on" not in page
+    assert "We have finished replying" not in page
+    assert fresh(review).reply_closed_at is None
+
+
+def test_an_agency_that_accepts_the_findings_ends_the_reply_at_once(in_reply, alice):
+    client = client_for(alice)
+    page = text_of(client.get(f"/reviews/{in_reply.pk}/"))
+    assert "the outcome will be issued straight away" in page
+
+    response = finish(client, in_reply)
+
+    page = text_of(client.get(response["Location"]))
+    assert "You have finished replying. The findings are final" in page
+    assert "The findings are final and the outcome is being prepared with your replies." in page
+    assert fresh(in_reply).reply_closed_at is not None
+
+
+def test_the_reviewer_cannot_finish_the_agencys_reply(in_reply, rita):
+    response = finish(client_for(rita), in_reply)
+    assert response.status_code == 403
+    assert fresh(in_reply).reply_finished_at is None
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED).exists()
+
+
 def test_each_reply_form_has_its_own_ids(in_reply, alice):
     html = client_for(alice).get(f"/reviews/{in_reply.pk}/").content.decode()
     ids = re.findall(r'\sid="([^"]+)"', html)
@@ -169,10 +207,19 @@ def test_the_reviewer_finds_the_replies_from_their_reviews(replied, rita):
     assert "Answer the agency’s replies" in page
 
 
-def test_the_reviewer_keeps_a_finding_with_a_reason(replied, rita):
+def finish(client, review):
+    return client.post(f"/reviews/{review.pk}/reply/finished/")
+
+
+def test_the_reviewer_keeps_a_finding_with_a_reason(replied, alice, rita):
     review = replied.finding.review
     client = client_for(rita)
     page = text_of(client.get(f"/reviews/{review.pk}/replies/"))
+    assert "Agency finished replying Not yet: it may still reply" in page
+    finish(client_for(alice), review)
+    page = text_of(client.get(f"/reviews/{review.pk}/replies/"))
+    today = timezone.localdate()
+    assert f"Agency finished replying {today.day} {today:%B %Y}" in page
     assert REPLY in page
     assert "Save your answer on 1.2" in page
 
@@ -396,6 +443,7 @@ def test_an_answer_from_a_stale_page_is_refused_and_kept_on_the_page(replied, al
 
 def test_the_agency_sees_its_reply_closed_and_the_outcome_being_prepared(replied, alice, rita):
     review = replied.finding.review
+    finish(client_for(alice), review)
     client_for(rita).post(
         f"/reviews/{review.pk}/replies/{replied.pk}/answer/",
         {
