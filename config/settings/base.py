@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -28,6 +29,13 @@ BOARD_CONTACT_EMAIL = env.str("BOARD_CONTACT_EMAIL", default="safeguarding-partn
 BOARD_ADDRESS = env.str(
     "BOARD_ADDRESS", default="Wexcombe Safeguarding Children Partnership, Town Hall, Wexcombe"
 )
+# The UK nation whose bank holidays are not working days when an agency's reply window is
+# counted: ENG (England), WLS (Wales), SCT (Scotland) or NIR (Northern Ireland); empty for none.
+BANK_HOLIDAYS = env.str("BANK_HOLIDAYS", default="ENG").strip().upper()
+if BANK_HOLIDAYS not in {"", "ENG", "WLS", "SCT", "NIR"}:
+    raise ImproperlyConfigured(
+        f"BANK_HOLIDAYS is {BANK_HOLIDAYS!r}: use ENG, WLS, SCT, NIR or leave it empty."
+    )
 
 INSTALLED_APPS = [
     "config.apps.BoardAdminConfig",

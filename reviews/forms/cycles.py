@@ -102,7 +102,8 @@ class CycleForm(forms.Form):
         label="Reply window: working days (leave empty for none)",
         help_text=(
             "Once the moderator signs a review off, the agency may reply to the findings on "
-            "factual accuracy for this many working days before the outcome is issued."
+            "factual accuracy for this many working days before the outcome is issued. Working "
+            "days are Monday to Friday, not counting bank holidays."
         ),
         required=False,
         min_value=1,

@@ -12,7 +12,10 @@ event. Whichever app triggers a move, the move is made here.
 """
 
 from datetime import date, timedelta
+from functools import cache
 
+import holidays
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -139,13 +142,21 @@ def review_sign_off(*, review: Review, by, attest: bool, request=None) -> Review
     return review
 
 
-def working_days_after(start: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after `start`. Bank holidays are not
-    known here, so they count as working days."""
+@cache
+def _bank_holidays(nation: str, year: int) -> frozenset[date]:
+    if not nation:
+        return frozenset()
+    return frozenset(holidays.country_holidays("GB", subdiv=nation, years=[year]))
+
+
+def working_days_after(start: date, days: int, *, nation: str | None = None) -> date:
+    """The date `days` working days after `start`: Monday to Friday, less the bank holidays of
+    the board's nation (settings.BANK_HOLIDAYS, or `nation`), substitute days included."""
+    nation = settings.BANK_HOLIDAYS if nation is None else nation
     day = start
     while days > 0:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in _bank_holidays(nation, day.year):
             days -= 1
     return day
 

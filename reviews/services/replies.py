@@ -56,7 +56,7 @@ class ReplyConflict(EditConflict):
         Exception.__init__(self, self.reason)
 
 
-def _hold_open(review: Review, *, agency_side: bool = False) -> Review:
+def _hold_open(review: Review, *, agency_side: bool = False) -> None:
     """Hold the review's row until the transaction ends, refusing if the reply has closed (or,
     for the agency's own changes, once it has said it has finished): a close waits for this
     change, and a change after a close is refused."""
@@ -72,7 +72,6 @@ def _hold_open(review: Review, *, agency_side: bool = False) -> Review:
         raise TransitionRefused(
             f"This review is {current.get_state_display().lower()}, so it cannot be changed."
         )
-    return current
 
 
 def _finding_of(review: Review, finding_id: int) -> Finding:

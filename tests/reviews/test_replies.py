@@ -4,6 +4,10 @@ agency has finished and every reply is settled, or the window's last day has pas
 outcome is then prepared."""
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -117,6 +121,49 @@ def amend(review, reply, *, by):
 )
 def test_the_window_counts_working_days_monday_to_friday(start, days, closes_on):
     assert working_days_after(start, days) == closes_on
+
+
+@pytest.mark.parametrize(
+    ("nation", "start", "days", "closes_on"),
+    [
+        # Good Friday and Easter Monday.
+        ("ENG", datetime.date(2026, 4, 2), 1, datetime.date(2026, 4, 7)),
+        # Christmas Day, then Boxing Day on a Saturday, taken on Monday 28 December.
+        ("ENG", datetime.date(2026, 12, 24), 2, datetime.date(2026, 12, 30)),
+        # 2 January is a bank holiday in Scotland only; St Andrew's Day likewise.
+        ("ENG", datetime.date(2025, 12, 31), 1, datetime.date(2026, 1, 2)),
+        ("SCT", datetime.date(2025, 12, 31), 1, datetime.date(2026, 1, 5)),
+        ("SCT", datetime.date(2026, 11, 27), 1, datetime.date(2026, 12, 1)),
+        # St Patrick's Day in Northern Ireland.
+        ("NIR", datetime.date(2026, 3, 16), 1, datetime.date(2026, 3, 18)),
+        # No nation: every weekday counts.
+        ("", datetime.date(2026, 4, 2), 1, datetime.date(2026, 4, 3)),
+    ],
+)
+def test_the_boards_bank_holidays_are_not_working_days(nation, start, days, closes_on):
+    assert working_days_after(start, days, nation=nation) == closes_on
+
+
+def test_the_window_follows_the_nation_the_board_is_set_to(settings):
+    settings.BANK_HOLIDAYS = "SCT"
+    assert working_days_after(datetime.date(2025, 12, 31), 1) == datetime.date(2026, 1, 5)
+
+
+def test_an_unknown_nation_stops_the_service_starting_with_a_clear_message():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            **os.environ,
+            "BANK_HOLIDAYS": "Wessex",
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        },
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "BANK_HOLIDAYS is 'WESSEX': use ENG, WLS, SCT, NIR or leave it empty." in result.stderr
 
 
 # Opening the window
