@@ -74,7 +74,7 @@ def test_the_agency_sees_the_draft_findings_with_a_reply_form_for_each(in_reply,
     assert page.count("Save your reply on ") == in_reply.findings.count()
 
 
-def test_the_agency_finishes_replying_and_its_replies_then_stand_as_sent(replied, alice):
+def test_the_agency_finishes_replying_and_its_replies_then_stand_as_sent(replied, alice, rita):
     review = replied.finding.review
     client = client_for(alice)
     page = text_of(client.get(f"/reviews/{review.pk}/"))
@@ -90,6 +90,11 @@ def test_the_agency_finishes_replying_and_its_replies_then_stand_as_sent(replied
     assert "Save your reply on" not in page
     assert "We have finished replying" not in page
     assert fresh(review).reply_closed_at is None
+    today = timezone.localdate()
+    listing = text_of(client.get("/reviews/"))
+    assert f"you finished replying {today.day} {today:%B %Y}, waiting for the board" in listing
+    board_view = text_of(client_for(rita).get(f"/reviews/{review.pk}/"))
+    assert f"said on {today.day} {today:%B %Y} that it had finished replying." in board_view
 
 
 def test_an_agency_that_accepts_the_findings_ends_the_reply_at_once(in_reply, alice):
