@@ -187,7 +187,7 @@ def _sectors():
 def action_rows(cycles) -> Iterator[list]:
     today = timezone.localdate()
     actions = (
-        Action.objects.filter(review__cycle__in=cycles, review__state__in=figures.COUNTED_STATES)
+        Action.objects.filter(figures.final("review__"), review__cycle__in=cycles)
         .order_by("review__cycle__opens_on", "agency__name", "finding__expectation__order", "pk")
         .values_list(
             "review__cycle__name",
@@ -352,9 +352,7 @@ def write_xlsx(path, *, summary: figures.Summary, progress: Progress) -> None:
         step=lambda done: progress(25 + int(60 * done / max(total, 1))),
     )
     progress(85)
-    actions = Action.objects.filter(
-        review__cycle__in=cycles, review__state__in=figures.COUNTED_STATES
-    ).count()
+    actions = Action.objects.filter(figures.final("review__"), review__cycle__in=cycles).count()
     sheet("Actions", ACTION_COLUMNS, action_rows(cycles), count=actions)
     progress(95)
     workbook.save(path)

@@ -43,6 +43,13 @@ def final(prefix: str = "") -> Q:
     )
 
 
+def is_final(review: Review) -> bool:
+    """The same as final(), for one review in hand."""
+    return review.state in COUNTED_STATES or (
+        review.state == Review.State.IN_REPLY and review.reply_closed_at is not None
+    )
+
+
 def counted_reviews(cycles) -> QuerySet[Review]:
     return Review.objects.filter(final(), cycle__in=cycles)
 
@@ -318,7 +325,7 @@ class ActionFigures:
 def action_figures(cycles, *, today: date | None = None) -> ActionFigures:
     today = today or timezone.localdate()
     Status = Action.Status
-    actions = Action.objects.filter(review__cycle__in=cycles, review__state__in=COUNTED_STATES)
+    actions = Action.objects.filter(final("review__"), review__cycle__in=cycles)
     counts = actions.aggregate(
         planned=Count("pk", filter=Q(status=Status.PLANNED)),
         in_progress=Count("pk", filter=Q(status=Status.IN_PROGRESS)),

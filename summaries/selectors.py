@@ -9,7 +9,7 @@ from policies.models import PolicyVersion
 from policies.rules import member_agency_ids
 from reviews.models import Finding, Review, ReviewCycle
 
-from .figures import COUNTED_STATES, GAP_RATINGS
+from .figures import GAP_RATINGS, final
 from .models import Action, Export, SentReminder
 
 
@@ -54,10 +54,10 @@ def action_list(*, user, status: str = "", overdue_only: bool = False) -> QueryS
 
 
 def agency_reviews_for_actions(*, user) -> QuerySet[Review]:
-    """The signed-off reviews of the person's own agencies, newest first."""
+    """The reviews of the person's own agencies whose findings are final, newest first."""
     return (
         Review.objects.select_related("cycle", "agency", "policy_version__document")
-        .filter(agency_id__in=member_agency_ids(user), state__in=COUNTED_STATES)
+        .filter(final(), agency_id__in=member_agency_ids(user))
         .order_by("-cycle__opens_on", "agency__name")
     )
 
@@ -95,9 +95,9 @@ def gap_finding_get(request, pk: int) -> Finding:
     finding = (
         Finding.objects.select_related("expectation", "review__agency", "review__cycle")
         .filter(
+            final("review__"),
             pk=pk,
             rating__in=GAP_RATINGS,
-            review__state__in=COUNTED_STATES,
             review__agency_id__in=member_agency_ids(request.user),
         )
         .first()

@@ -11,7 +11,7 @@ from policies.models import PolicyVersion
 from policies.rules import member_agency_ids
 from reviews.models import Finding
 
-from ..figures import COUNTED_STATES, GAP_RATINGS
+from ..figures import GAP_RATINGS, is_final
 from ..models import Action
 
 # Audit actions of this app; the audit trail shows them as recorded.
@@ -35,8 +35,8 @@ def action_create(
 ) -> Action:
     review = finding.review
     _check_member(by=by, agency_id=review.agency_id)
-    if review.state not in COUNTED_STATES:
-        raise ActionRefused("Actions are recorded once the review is signed off.")
+    if not is_final(review):
+        raise ActionRefused("Actions are recorded once the review's findings are final.")
     if finding.rating not in GAP_RATINGS:
         raise ActionRefused("Only findings rated Partially met or Not met need an action.")
     with transaction.atomic():

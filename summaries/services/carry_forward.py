@@ -11,7 +11,7 @@ from audit.services import audit_record
 from reviews.answers import ANSWER_FIELDS
 from reviews.models import Finding, Review, ReviewCycle
 
-from ..figures import COUNTED_STATES
+from ..figures import final
 
 REVIEWS_CARRIED_FORWARD = AuditEvent.Action.REVIEWS_CARRIED_FORWARD
 
@@ -26,8 +26,8 @@ def _previous_findings(cycle: ReviewCycle, agency_ids: list[int]) -> dict[int, d
     """Per agency, the findings of its latest counted review in an earlier cycle, by code."""
     findings = (
         Finding.objects.filter(
+            final("review__"),
             review__agency_id__in=agency_ids,
-            review__state__in=COUNTED_STATES,
             review__cycle__opens_on__lt=cycle.opens_on,
         )
         .select_related("expectation")

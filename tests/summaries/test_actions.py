@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from reviews.models import Review
+from summaries.exports import action_rows
+from summaries.figures import action_figures
 from summaries.models import Action
 from summaries.services.actions import ACTION_RECORDED, ACTION_UPDATED
 
@@ -76,6 +79,31 @@ def test_a_review_not_yet_signed_off_has_no_action_plan(alice_client, cycle, nor
     )
     assert alice_client.get(reverse("summaries:review_actions", args=[draft.pk])).status_code == 404
     assert add_action(alice_client, gap(draft, "1.2")).status_code == 404
+
+
+def test_a_review_in_reply_waits_for_the_reply_to_close_then_takes_actions(
+    alice_client, cycle, northgate, rita, mo
+):
+    """Once the agency's reply has closed the findings are final: the agency plans its actions
+    while the outcome is still being prepared, and the board's figures and export count them."""
+    review = counted_review(
+        agency=northgate,
+        cycle=cycle,
+        reviewer=rita,
+        moderator=mo,
+        state="in_reply",
+        ratings={"1.2": "not_met"},
+    )
+    assert add_action(alice_client, gap(review, "1.2")).status_code == 404
+
+    Review.objects.filter(pk=review.pk).update(reply_closed_at=timezone.now())
+
+    assert (
+        alice_client.get(reverse("summaries:review_actions", args=[review.pk])).status_code == 200
+    )
+    assert add_action(alice_client, gap(review, "1.2")).status_code == 302
+    assert action_figures([cycle]).planned == 1
+    assert [row[0] for row in action_rows([cycle])] == [cycle.name]
 
 
 def test_another_agency_cannot_see_or_answer_a_review(bob, bob_client, northgate_review):

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Review
 from reviews.selectors import my_reviews
@@ -46,6 +47,20 @@ def test_findings_are_carried_forward_marked_to_confirm(charlie_client, new_revi
     review = Review.objects.get(pk=new_review.pk)
     assert review.lock_version == new_review.lock_version + 1
     assert review.state == Review.State.ASSIGNED
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_review_in_reply_is_carried_forward_once_its_reply_has_closed(
+    charlie_client, new_review, earlier, closed
+):
+    """Findings still open to the agency's reply are not final; once the reply has closed they
+    are, even before the outcome is issued."""
+    Review.objects.filter(pk=earlier.pk).update(
+        state=Review.State.IN_REPLY, reply_closed_at=timezone.now() if closed else None
+    )
+    carry(charlie_client, new_review)
+    rating = new_review.findings.get(expectation__code="1.2").rating
+    assert rating == ("not_met" if closed else "")
 
 
 def test_carried_forward_findings_do_not_count_as_answered(charlie_client, new_review, rita):
