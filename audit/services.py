@@ -1,7 +1,9 @@
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 
@@ -10,9 +12,26 @@ from .models import AuditEvent, chain_tip
 
 
 def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a forwarded header is whatever the client says it is unless a trusted
-    # proxy sets it, and the proxy's address is still a true record of where the request came from.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The address a request came from, for the audit trail, sign-in throttling and rate limits.
+
+    With no proxy in front (TRUSTED_PROXIES = 0) that is REMOTE_ADDR. Behind N reverse proxies,
+    each appending the address it was reached from to X-Forwarded-For, it is the N-th entry from
+    the right: what the outermost proxy saw. Entries further left are whatever the client sent,
+    so they are never read; a header shorter than that, or not an address, is not trusted.
+    """
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXIES
+    if not proxies:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
 
 
 def audit_record(

@@ -249,6 +249,12 @@ AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none). The audit trail,
+# sign-in throttling and rate limits then take the address the outermost proxy saw, not the
+# proxy's own (which would make every person one address) nor what the client claims.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+RATELIMIT_IP_META_KEY = "audit.services.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 # Failures count against the address in one spelling, whatever case it was typed in.
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
