@@ -43,13 +43,6 @@ def final(prefix: str = "") -> Q:
     )
 
 
-def is_final(review: Review) -> bool:
-    """The same as final(), for one review in hand."""
-    return review.state in COUNTED_STATES or (
-        review.state == Review.State.IN_REPLY and review.reply_closed_at is not None
-    )
-
-
 def counted_reviews(cycles) -> QuerySet[Review]:
     return Review.objects.filter(final(), cycle__in=cycles)
 

@@ -10,8 +10,9 @@ from audit.services import audit_record
 from policies.models import PolicyVersion
 from policies.rules import member_agency_ids
 from reviews.models import Finding
+from reviews.selectors_replies import outcome_is_due
 
-from ..figures import GAP_RATINGS, is_final
+from ..figures import GAP_RATINGS
 from ..models import Action
 
 # Audit actions of this app; the audit trail shows them as recorded.
@@ -35,7 +36,7 @@ def action_create(
 ) -> Action:
     review = finding.review
     _check_member(by=by, agency_id=review.agency_id)
-    if not is_final(review):
+    if not outcome_is_due(review):
         raise ActionRefused("Actions are recorded once the review's findings are final.")
     if finding.rating not in GAP_RATINGS:
         raise ActionRefused("Only findings rated Partially met or Not met need an action.")
