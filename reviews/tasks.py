@@ -6,7 +6,7 @@ import smtplib
 from celery import shared_task
 from django.db import OperationalError
 
-from .services.replies import reply_window_notify, reply_windows_close_due
+from .services.reply_window import reply_window_notify, reply_windows_close_due
 
 
 @shared_task(

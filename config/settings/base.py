@@ -253,6 +253,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # sign-in throttling and rate limits then take the address the outermost proxy saw, not the
 # proxy's own (which would make every person one address) nor what the client claims.
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if not 0 <= TRUSTED_PROXIES <= 10:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES is {TRUSTED_PROXIES}: give a number from 0 to 10.")
 AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
 RATELIMIT_IP_META_KEY = "audit.services.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"

@@ -28,8 +28,8 @@ from .replies import (
     reply_answer,
     reply_finish,
     reply_save,
-    reply_windows_close_due,
 )
+from .reply_window import reply_windows_close_due
 from .reviews import (
     RecommendationInput,
     review_problems,

@@ -2,8 +2,8 @@
 responds to a finding on factual accuracy; the reviewer answers (keep it, or amend it, with a
 reason); the moderator confirms an amendment, which changes the finding, or sends it back to
 the reviewer with a note. When the agency says it has finished replying and every reply is
-settled, or when the window's last day has passed, the reply closes and the outcome is prepared.
-An agency that has replied to one finding so keeps the rest of its window for the others.
+settled, or when the window's last day has passed (reply_window.py), the reply closes and the
+outcome is prepared. Until it says it has finished, the agency keeps its whole window.
 
 Each reply carries its own version, so replies to different findings never conflict; every
 change holds the review's row for its transaction, so the reply cannot close half-way through.
@@ -13,17 +13,10 @@ change holds the review's row for its transaction, so the reply cannot close hal
                                   -> sent back -> (the reviewer answers again)
 """
 
-from datetime import date
-
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from audit.models import AuditEvent
 from policies.models import Membership
 
@@ -74,6 +67,16 @@ def _hold_open(review: Review, *, agency_side: bool = False) -> None:
         )
 
 
+def _refuse_unless_agency_may_reply(review: Review, by, *, doing: str) -> None:
+    """The agency's own changes: only its members, and only until the window's last day."""
+    if not Membership.objects.filter(user_id=by.pk, agency_id=review.agency_id).exists():
+        raise TransitionRefused(f"Only a member of {review.agency} can {doing}.")
+    if review.reply_closes_on and review.reply_closes_on < timezone.localdate():
+        raise TransitionRefused(
+            f"The reply closed on {review.reply_closes_on:%-d %B %Y}, so it cannot be changed."
+        )
+
+
 def _finding_of(review: Review, finding_id: int) -> Finding:
     finding = review.findings.select_related("expectation").filter(pk=finding_id).first()
     if finding is None:
@@ -104,12 +107,7 @@ def reply_save(
 ) -> Reply:
     """A member of the agency replies to a finding, or changes the reply until it is answered.
     `lock_version` is the reply's as the page showed it: 0 where there was no reply yet."""
-    if not Membership.objects.filter(user_id=by.pk, agency_id=review.agency_id).exists():
-        raise TransitionRefused(f"Only a member of {review.agency} can reply to its findings.")
-    if review.reply_closes_on and review.reply_closes_on < timezone.localdate():
-        raise TransitionRefused(
-            f"The reply closed on {review.reply_closes_on:%-d %B %Y}, so it cannot be changed."
-        )
+    _refuse_unless_agency_may_reply(review, by, doing="reply to its findings")
     text = text.strip()
     if not text:
         raise TransitionRefused("Say what is not accurate in this finding")
@@ -311,12 +309,7 @@ def reply_finish(*, review: Review, by, request=None) -> Review:
     """A member of the agency says it has sent every reply it means to (none, if it accepts the
     findings as they are). The reply then ends as soon as every reply is settled: at once if
     none is waiting for the board."""
-    if not Membership.objects.filter(user_id=by.pk, agency_id=review.agency_id).exists():
-        raise TransitionRefused(f"Only a member of {review.agency} can finish its reply.")
-    if review.reply_closes_on and review.reply_closes_on < timezone.localdate():
-        raise TransitionRefused(
-            f"The reply closed on {review.reply_closes_on:%-d %B %Y}, so it cannot be changed."
-        )
+    _refuse_unless_agency_may_reply(review, by, doing="finish its reply")
     with transaction.atomic():
         _hold_open(review, agency_side=True)
         Review.objects.filter(pk=review.pk).update(
@@ -342,67 +335,3 @@ def _close_if_settled(*, review: Review, by, request) -> None:
     if finished and all(reply.is_settled for reply in replies):
         why = "the agency finished replying and every reply is settled"
         review_reply_close(review=review, by=by, why=why, request=request)
-
-
-def reply_windows_close_due(*, today: date | None = None) -> int:
-    """End the reply of every review whose window's last day has passed. Safe to run twice: a
-    review already moved on is no longer open for a reply."""
-    today = today or timezone.localdate()
-    closed = 0
-    due = Review.objects.select_related("agency").filter(
-        state=State.IN_REPLY, reply_closed_at=None, reply_closes_on__lt=today
-    )
-    for review in due:
-        try:
-            review_reply_close(review=review, by=None, why="the reply window closed")
-        except TransitionRefused:
-            continue
-        closed += 1
-    return closed
-
-
-def reply_window_notify(*, review_id: int) -> int:
-    """Email the agency's members that they may reply; once, however often it runs."""
-    with transaction.atomic():
-        review = (
-            Review.objects.select_for_update(of=("self",))
-            .select_related("agency", "cycle", "policy_version__document")
-            .filter(pk=review_id, state=State.IN_REPLY, reply_closed_at=None)
-            .first()
-        )
-        if review is None:
-            return 0
-        told = AuditEvent.objects.filter(
-            action=AuditEvent.Action.REPLY_WINDOW_NOTIFIED,
-            object_type=Review._meta.label,
-            object_id=str(review.pk),
-        )
-        if told.exists():
-            return 0
-        recipients = list(
-            User.objects.filter(memberships__agency=review.agency, is_active=True)
-            .order_by("email")
-            .values_list("email", flat=True)
-        )
-        if not recipients:
-            return 0
-        context = {
-            "review": review,
-            "board_name": settings.BOARD_NAME,
-            "url": settings.SITE_URL.rstrip("/") + reverse("reviews:review", args=[review.pk]),
-        }
-        # Recorded first: if the mail fails the transaction is undone and the next run retries.
-        record_move(
-            AuditEvent.Action.REPLY_WINDOW_NOTIFIED,
-            review=review,
-            by=None,
-            request=None,
-            detail={"recipients": len(recipients)},
-        )
-        send_mail(
-            subject=f"The board's findings on your policy ({review.reference}): you may reply",
-            message=render_to_string("reviews/email_reply_window_open.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-    return len(recipients)

@@ -1,6 +1,10 @@
 """Where a request came from: REMOTE_ADDR, or behind trusted proxies the address the outermost
 one saw, never what the client writes into X-Forwarded-For itself."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -34,6 +38,24 @@ def request(remote="10.0.0.2", forwarded=None):
 def test_the_address_is_what_the_outermost_trusted_proxy_saw(settings, proxies, forwarded, address):
     settings.TRUSTED_PROXIES = proxies
     assert client_ip(request(forwarded=forwarded)) == address
+
+
+@pytest.mark.parametrize("value", ["-1", "11"])
+def test_an_absurd_number_of_proxies_stops_the_service_starting(value):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={
+            **os.environ,
+            "TRUSTED_PROXIES": value,
+            "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        },
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert f"TRUSTED_PROXIES is {value}: give a number from 0 to 10." in result.stderr
 
 
 def test_no_request_has_no_address():

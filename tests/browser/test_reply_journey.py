@@ -45,11 +45,17 @@ def test_the_agency_replies_the_reviewer_amends_the_moderator_confirms(page, in_
     page.get_by_role("button", name="Save your reply on 1.2").click()
     expect(page.get_by_text("Your reply on finding 1.2 is saved.")).to_be_visible()
     check_page(page)
-    # That was the agency's only reply: it says so, and its reply stands as sent.
-    page.get_by_role("button", name="We have finished replying").click()
+    # That was the agency's only reply: it says so, and its reply stands as sent. On a phone.
+    page.set_viewport_size({"width": 375, "height": 800})
+    finish = page.get_by_role("button", name="We have finished replying")
+    finish.scroll_into_view_if_needed()
+    expect(finish).to_be_in_viewport()
+    check_page(page)
+    finish.click()
     expect(page.get_by_text("You have finished replying.")).to_be_visible()
     expect(page.get_by_role("button", name="Save your reply on 1.1")).to_have_count(0)
     check_page(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     page.context.clear_cookies()
     sign_in(page, people["rita"].email, PASSWORD)

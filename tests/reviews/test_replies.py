@@ -28,7 +28,7 @@ from reviews.services import (
     review_issue_outcome,
 )
 from reviews.services.lifecycle import working_days_after
-from reviews.services.replies import reply_window_notify
+from reviews.services.reply_window import reply_window_notify
 from reviews.tasks import reply_window_notify_task, reply_windows_close
 
 from ..factories import UserFactory
